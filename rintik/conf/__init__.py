@@ -1,0 +1,17 @@
+"""Rintik's configuration: every option group registers here."""
+
+from oslo_config import cfg
+
+from rintik.conf import billing
+from rintik.conf import database
+from rintik.conf import default
+from rintik.conf import messaging
+from rintik.conf import notification
+
+CONF = cfg.CONF
+
+default.register_opts(CONF)
+database.register_opts(CONF)
+messaging.register_opts(CONF)
+notification.register_opts(CONF)
+billing.register_opts(CONF)

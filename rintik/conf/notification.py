@@ -1,0 +1,94 @@
+"""The [notification] group: how the monitor listens to the bus."""
+
+from oslo_config import cfg
+
+GROUP = cfg.OptGroup(
+    'notification',
+    title='Notification listener options',
+    help='How rintik-monitor consumes the notifications that Nova, '
+         'Cinder, Neutron, Glance and Keystone publish.')
+
+OPTS = [
+    cfg.IntOpt(
+        'workers',
+        default=1,
+        min=1,
+        help='Number of monitor worker processes. Each runs one '
+             'notification listener in the same pool, so RabbitMQ spreads '
+             'the messages between them. Scale with processes (and hosts), '
+             'not threads: one listener is bound to one CPU core.'),
+    cfg.StrOpt(
+        'pool_name',
+        default='rintik',
+        help='Listener pool name. Rintik consumes through its own queue '
+             '(<topic>.<priority> of this pool) so that Ceilometer or any '
+             'other consumer of the default notification queue does not '
+             'take Rintik\'s messages. Every monitor of one deployment '
+             'must use the same pool name.'),
+    cfg.ListOpt(
+        'exchanges',
+        default=['nova', 'openstack', 'cinder', 'neutron', 'glance',
+                 'keystone'],
+        help='Exchanges to bind to. Every OpenStack service publishes on '
+             'its own control exchange (Cinder\'s default is "openstack").'),
+    cfg.ListOpt(
+        'topics',
+        default=['notifications'],
+        help='Notification topics to consume on every exchange; they must '
+             'match the producing services\' [oslo_messaging_notifications] '
+             'topics.'),
+    cfg.StrOpt(
+        'nova_format',
+        default='unversioned',
+        choices=[('unversioned', 'bill from legacy compute.instance.* '
+                                 'notifications on the topics above'),
+                 ('versioned', 'bill from versioned instance.* '
+                               'notifications, also consuming topic '
+                               'versioned_notifications on the nova '
+                               'exchange, and ignore compute.instance.*')],
+        help='Which Nova notification format Rintik bills instances from. '
+             'A Nova that emits both formats is billed once.'),
+    cfg.ListOpt(
+        'enabled_handlers',
+        default=['compute_instance', 'volume', 'volume_snapshot',
+                 'floating_ip', 'router', 'image', 'identity_project'],
+        help='Billing handlers (entry points in the rintik.handlers '
+             'namespace) to load. A name that does not exist stops the '
+             'monitor at start-up.'),
+    cfg.ListOpt(
+        'billable_instance_states',
+        default=['active', 'paused', 'suspended', 'stopped', 'rescued',
+                 'resized', 'shelved', 'migrating'],
+        help='Nova vm_states in which an instance is charged. Any other '
+             'state (building, shelved_offloaded, soft-delete, deleted, '
+             'error) stops the flavor charge.'),
+    cfg.IntOpt(
+        'batch_size',
+        default=100,
+        min=1,
+        help='Maximum number of notifications handled, and committed, in '
+             'one database transaction.'),
+    cfg.IntOpt(
+        'batch_timeout',
+        default=1,
+        min=1,
+        help='Seconds to wait for a batch to fill before handling what has '
+             'arrived.'),
+    cfg.IntOpt(
+        'prefetch_count',
+        default=200,
+        min=1,
+        help='How many unacknowledged messages RabbitMQ may push to one '
+             'listener. Sets [oslo_messaging_rabbit] '
+             'rabbit_qos_prefetch_count unless that is set explicitly; '
+             'unlimited prefetch would pull a whole backlog into memory.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return {GROUP: OPTS}

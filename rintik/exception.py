@@ -1,0 +1,17 @@
+"""Rintik's exceptions."""
+
+
+class RintikException(Exception):
+    """Base of every error Rintik raises on purpose."""
+
+
+class InvalidNotification(RintikException):
+    """A notification that can never be processed: it is quarantined."""
+
+
+class NotFound(RintikException):
+    """The object asked for does not exist."""
+
+
+class Invalid(RintikException):
+    """Input that breaks a rule; the message says which."""

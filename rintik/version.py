@@ -1,0 +1,5 @@
+"""The installed version of Rintik."""
+
+import pbr.version
+
+version_info = pbr.version.VersionInfo('rintik')
