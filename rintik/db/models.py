@@ -26,17 +26,15 @@ class Base(orm.DeclarativeBase):
     pass
 
 
-class TimestampMixin:
-    created_at = sa.Column(types.UTCDateTime, nullable=False)
-    updated_at = sa.Column(types.UTCDateTime, nullable=True)
-
-
 class Project(Base):
     """A billing project: known from any observation or from Keystone."""
 
     __tablename__ = 'projects'
     id = sa.Column(sa.Integer, primary_key=True)
-    project_id = sa.Column(sa.String(64), nullable=False, unique=True)
+    __table_args__ = (
+        sa.UniqueConstraint('project_id', name='uniq_projects0project_id'),
+    )
+    project_id = sa.Column(sa.String(64), nullable=False)
     known_since = sa.Column(types.UTCDateTime, nullable=False)
     retired_at = sa.Column(types.UTCDateTime, nullable=True)
     email_notification = sa.Column(sa.Text, nullable=True)
@@ -113,7 +111,10 @@ class QuarantinedMessage(Base):
 
     __tablename__ = 'quarantine'
     id = sa.Column(sa.Integer, primary_key=True)
-    message_id = sa.Column(sa.String(255), nullable=False, unique=True)
+    __table_args__ = (
+        sa.UniqueConstraint('message_id', name='uniq_quarantine0message_id'),
+    )
+    message_id = sa.Column(sa.String(255), nullable=False)
     event_type = sa.Column(sa.String(255), nullable=True)
     publisher_id = sa.Column(sa.String(255), nullable=True)
     priority = sa.Column(sa.String(16), nullable=True)

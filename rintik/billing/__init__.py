@@ -1,0 +1,1 @@
+"""Pure rating and invoice arithmetic (standard library and Decimal only)."""

@@ -1,0 +1,137 @@
+"""Charging invoice segments: charge unit, monthly price and rounding."""
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+from rintik.billing import money
+from rintik.billing.segments import Segment
+
+CHARGE_UNITS = {'second': 1, 'minute': 60, 'hour': 3600}
+MONTHLY_PRICE_MODES = frozenset({'cap', 'full_month'})
+
+_SECONDS_PER_HOUR = 3600
+_SECOND = datetime.timedelta(seconds=1)
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupKey:
+    """One resource, price key and quantity: a group (within one period)."""
+
+    project_id: str
+    resource_type: str
+    resource_id: str
+    price_key: str | None
+    quantity: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class ChargedSegment:
+    """A segment with its rounded charge and the prices applied.
+
+    ``hourly`` is the segment's own hourly price; ``monthly`` is the monthly
+    price governing its group (that of the version in force at the group's
+    end). Both are None for an unpriced segment.
+    """
+
+    segment: Segment
+    charge: Decimal
+    hourly: Decimal | None
+    monthly: Decimal | None
+
+    @property
+    def unpriced(self):
+        return self.segment.version is None
+
+
+def group_key(segment):
+    """Return the GroupKey of ``segment``."""
+    interval = segment.interval
+    return GroupKey(interval.project_id, interval.resource_type,
+                    interval.resource_id, interval.price_key,
+                    interval.quantity)
+
+
+def charge_unit_seconds(charge_unit):
+    """Return the length in seconds of a charge unit; ValueError if unknown."""
+    try:
+        return CHARGE_UNITS[charge_unit]
+    except KeyError:
+        raise ValueError('unknown charge unit: %r' % (charge_unit,)) from None
+
+
+def _group_monthly(group):
+    """Monthly price of the version in force at the group's end (priced)."""
+    priced = [s.version for s in group if s.version is not None]
+    return priced[-1].monthly if priced else None
+
+
+def _rating(group, monthly, period_seconds, unit, monthly_price_mode):
+    """Return (numerators, denominator, cap) of a time-ordered group.
+
+    A segment's raw charge is its numerator / denominator; the raw running
+    total is min(sum of numerators, cap) / denominator. All of it is exact.
+    """
+    quantity = group[0].interval.quantity
+    with money.exact_context():
+        if (monthly_price_mode == 'full_month' and monthly is not None
+                and all(s.version is not None for s in group)
+                and sum(s.seconds for s in group) == period_seconds):
+            # Billable all period: the month's price, spread over its seconds.
+            return ([monthly * quantity * s.seconds for s in group],
+                    period_seconds, None)
+        numerators = [
+            Decimal(0) if s.version is None else
+            s.version.hourly * quantity * (-(-s.seconds // unit) * unit)
+            for s in group]
+        cap = None
+        if monthly_price_mode == 'cap' and monthly is not None:
+            cap = monthly * quantity * _SECONDS_PER_HOUR
+        return numerators, _SECONDS_PER_HOUR, cap
+
+
+def _charge_group(group, period_seconds, unit, monthly_price_mode, currency):
+    monthly = _group_monthly(group)
+    numerators, denominator, cap = _rating(group, monthly, period_seconds,
+                                           unit, monthly_price_mode)
+    charged = []
+    running = Decimal(0)
+    billed = money.quantize_money(Decimal(0), currency)
+    for segment, numerator in zip(group, numerators):
+        with money.exact_context():
+            running += numerator
+            total = running if cap is None else min(running, cap)
+        after = money.round_ratio(total, denominator, currency)
+        version = segment.version
+        charged.append(ChargedSegment(
+            segment, after - billed,
+            None if version is None else version.hourly,
+            None if version is None else monthly))
+        billed = after
+    return charged
+
+
+def charge_groups(segments, period_start, period_end, charge_unit='second',
+                  monthly_price_mode='cap', currency='USD'):
+    """Charge the segments of one period; return ChargedSegments in order.
+
+    Segments are grouped by GroupKey; each group is charged in time order on
+    its running total, rounded half-up to the currency's minor unit, so a
+    group's total is the rounding of its raw total. Unpriced segments cost 0.
+    """
+    if monthly_price_mode not in MONTHLY_PRICE_MODES:
+        raise ValueError('unknown monthly price mode: %r'
+                         % (monthly_price_mode,))
+    unit = charge_unit_seconds(charge_unit)
+    period_seconds = (period_end - period_start) // _SECOND
+    groups = {}
+    for index, segment in enumerate(segments):
+        groups.setdefault(group_key(segment), []).append(index)
+    result = [None] * len(segments)
+    for indices in groups.values():
+        indices.sort(key=lambda i: segments[i].start)
+        charged = _charge_group([segments[i] for i in indices], period_seconds,
+                                unit, monthly_price_mode, currency)
+        for index, charged_segment in zip(indices, charged):
+            result[index] = charged_segment
+    return result

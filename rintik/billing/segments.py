@@ -1,0 +1,145 @@
+"""Usage intervals, price versions, billing windows and invoice segments."""
+
+import bisect
+import dataclasses
+import datetime
+from decimal import Decimal
+
+# Price kind of each billable resource type.
+PRICE_KINDS = {
+    'instance': 'flavor',
+    'volume': 'volume',
+    'floating_ip': 'floating_ip',
+    'router': 'router',
+    'snapshot': 'snapshot',
+    'image': 'image',
+}
+# Kinds priced per key (flavor id, volume type id); the others have key None.
+KEYED_KINDS = frozenset({'flavor', 'volume'})
+
+_SECOND = datetime.timedelta(seconds=1)
+
+
+@dataclasses.dataclass(frozen=True)
+class UsageInterval:
+    """A stretch of one resource's metered time; ``end`` None = running."""
+
+    resource_type: str
+    resource_id: str
+    project_id: str
+    price_key: str | None
+    quantity: Decimal
+    start: datetime.datetime
+    end: datetime.datetime | None
+
+
+@dataclasses.dataclass(frozen=True)
+class PriceVersion:
+    """One version of a price; ``ended`` means no price from effective_from."""
+
+    kind: str
+    key: str | None
+    effective_from: datetime.datetime
+    hourly: Decimal
+    monthly: Decimal | None
+    ended: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Window:
+    """A billing window [start, end); ``end`` None = still open."""
+
+    start: datetime.datetime
+    end: datetime.datetime | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Segment:
+    """The part of an interval in one period, one window and one price.
+
+    ``adjusted_end`` is the instant the segment is charged up to; ``end`` is
+    None only for a running segment of the still-open period.
+    ``version`` None means unpriced.
+    """
+
+    interval: UsageInterval
+    start: datetime.datetime
+    adjusted_end: datetime.datetime
+    version: PriceVersion | None
+    running: bool = False
+
+    @property
+    def end(self):
+        return None if self.running else self.adjusted_end
+
+    @property
+    def seconds(self):
+        return (self.adjusted_end - self.start) // _SECOND
+
+
+def _whole_second(moment):
+    return moment.replace(microsecond=0)
+
+
+def price_kind(resource_type):
+    """Return the price kind of a resource type; ValueError if unknown."""
+    try:
+        return PRICE_KINDS[resource_type]
+    except KeyError:
+        raise ValueError('unknown resource type: %r'
+                         % (resource_type,)) from None
+
+
+def versions_for(interval, versions):
+    """Return the versions pricing ``interval``, sorted by effective_from."""
+    kind = price_kind(interval.resource_type)
+    key = interval.price_key if kind in KEYED_KINDS else None
+    return sorted((v for v in versions if v.kind == kind and v.key == key),
+                  key=lambda v: v.effective_from)
+
+
+def version_at(versions, moment):
+    """Return the version in force at ``moment`` (None = unpriced).
+
+    ``versions`` are one key's versions sorted by effective_from. The first
+    version also applies before its effective_from; an ``ended`` version
+    means no price.
+    """
+    if not versions:
+        return None
+    starts = [_whole_second(v.effective_from) for v in versions]
+    version = versions[max(bisect.bisect_right(starts, moment) - 1, 0)]
+    return None if version.ended else version
+
+
+def _split_at_prices(interval, start, end, versions, running):
+    changes = sorted({_whole_second(v.effective_from) for v in versions[1:]})
+    edges = [start] + [c for c in changes if start < c < end] + [end]
+    return [Segment(interval, a, b, version_at(versions, a),
+                    running and b == end)
+            for a, b in zip(edges, edges[1:])]
+
+
+def cut_segments(interval, period_start, period_end, windows, versions, now):
+    """Cut ``interval`` into invoice segments of one period.
+
+    Keeps the time inside [period_start, min(period_end, now)) and inside a
+    billing window (windows must not overlap), cut at every price change.
+    ``versions`` may hold any prices; those of the interval's kind and key
+    are used. ``now``, window edges and price changes are truncated to whole
+    seconds. Returns the segments in time order.
+    """
+    now = _whole_second(now)
+    own = versions_for(interval, versions)
+    segments = []
+    for window in sorted(windows, key=lambda w: w.start):
+        window_end = None if window.end is None else _whole_second(window.end)
+        start = max(interval.start, period_start, _whole_second(window.start))
+        end = min(t for t in (interval.end, window_end, period_end, now)
+                  if t is not None)
+        if start >= end:
+            continue
+        running = (interval.end is None and now < period_end
+                   and (window_end is None or window_end > now))
+        segments.extend(_split_at_prices(interval, start, end, own, running))
+    return segments

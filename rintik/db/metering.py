@@ -1,0 +1,297 @@
+"""Storing observations and deriving usage intervals, batch by batch.
+
+One call stores a whole batch of notifications in one transaction with
+set-based statements: the batch's message ids are checked against the
+observations already stored (the unique constraint is the last word), the
+affected resources are locked in id order, and their intervals are
+re-derived from all of their observations. Concurrent workers serialise
+on the resource rows; a lost race on a unique key or a deadlock retries
+the whole batch.
+"""
+
+import datetime
+
+from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
+from oslo_serialization import jsonutils
+import sqlalchemy as sa
+
+from rintik.db.engine import main_context_manager
+from rintik.db import models
+from rintik.metering import facts
+from rintik.metering import intervals
+
+PROJECTS = models.Project.__table__
+RESOURCES = models.Resource.__table__
+OBSERVATIONS = models.Observation.__table__
+INTERVALS = models.UsageInterval.__table__
+QUARANTINE = models.QuarantinedMessage.__table__
+
+# Keep IN lists well below every backend's parameter limit.
+CHUNK = 500
+
+
+def _chunks(items):
+    items = list(items)
+    for index in range(0, len(items), CHUNK):
+        yield items[index:index + CHUNK]
+
+
+def _utcnow():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _retry_on_lost_race(error):
+    return isinstance(error, db_exc.DBDuplicateEntry)
+
+
+@oslo_db_api.wrap_db_retry(max_retries=10, retry_on_deadlock=True,
+                           retry_interval=0.1, inc_retry_interval=True,
+                           exception_checker=_retry_on_lost_race)
+@main_context_manager.writer
+def store_batch(context, records, quarantined, source='notification'):
+    """Store processed notifications and re-derive the affected usage.
+
+    ``records`` are (message_id, event_type, event_time, facts) tuples;
+    ``quarantined`` are (envelope, reason) pairs. Returns the number of
+    records that were new (not seen before).
+    """
+    session = context.session
+    records = _unseen(session, records)
+    now = _utcnow()
+    _register_projects(session, records)
+    resource_pks = _resources(session, records)
+    rows = []
+    for message_id, event_type, event_time, record_facts in records:
+        for fact in record_facts:
+            if isinstance(fact, facts.Observation):
+                rows.append(_observation_row(
+                    fact, message_id, event_type, event_time,
+                    resource_pks[(fact.resource_type, fact.resource_id)],
+                    source, now))
+    if rows:
+        session.execute(OBSERVATIONS.insert(), rows)
+    _rederive(session, sorted(set(row['resource_pk'] for row in rows)))
+    _quarantine(session, quarantined, now)
+    return len(records)
+
+
+def _unseen(session, records):
+    """The records whose message id has no stored observation yet (nor
+    appears earlier in the same batch)."""
+    message_ids = set(record[0] for record in records)
+    seen = set()
+    for chunk in _chunks(message_ids):
+        seen.update(session.execute(
+            sa.select(OBSERVATIONS.c.message_id).where(
+                OBSERVATIONS.c.message_id.in_(chunk))).scalars())
+    unseen = []
+    for record in records:
+        if record[0] not in seen:
+            seen.add(record[0])
+            unseen.append(record)
+    return unseen
+
+
+def _register_projects(session, records):
+    """Make every project named by the batch known, from the earliest
+    event time it appears at; retire those Keystone deleted."""
+    known_since = {}
+    retired = {}
+    for _message_id, _event_type, event_time, record_facts in records:
+        for fact in record_facts:
+            project_id = fact.project_id
+            if not project_id:
+                continue
+            if project_id not in known_since or \
+                    event_time < known_since[project_id]:
+                known_since[project_id] = event_time
+            if isinstance(fact, facts.ProjectEvent) and fact.retired:
+                retired[project_id] = min(
+                    event_time, retired.get(project_id, event_time))
+    if not known_since:
+        return
+    existing = {}
+    for chunk in _chunks(known_since):
+        existing.update(
+            (row.project_id, row) for row in session.execute(
+                sa.select(PROJECTS.c.project_id, PROJECTS.c.known_since,
+                          PROJECTS.c.retired_at).where(
+                    PROJECTS.c.project_id.in_(chunk))))
+    new_rows = [{'project_id': project_id, 'known_since': since,
+                 'retired_at': retired.get(project_id)}
+                for project_id, since in sorted(known_since.items())
+                if project_id not in existing]
+    if new_rows:
+        session.execute(PROJECTS.insert(), new_rows)
+    for project_id, row in existing.items():
+        values = {}
+        if known_since[project_id] < row.known_since:
+            values['known_since'] = known_since[project_id]
+        if project_id in retired and (
+                row.retired_at is None or
+                retired[project_id] < row.retired_at):
+            values['retired_at'] = retired[project_id]
+        if values:
+            session.execute(PROJECTS.update().where(
+                PROJECTS.c.project_id == project_id).values(**values))
+
+
+def _resources(session, records):
+    """Primary keys of the batch's resources, inserting the unknown ones."""
+    keys = set()
+    for record in records:
+        for fact in record[3]:
+            if isinstance(fact, facts.Observation):
+                keys.add((fact.resource_type, fact.resource_id))
+    pks = {}
+    for chunk in _chunks(sorted(keys)):
+        pks.update(_existing_resource_pks(session, chunk))
+    missing = [{'resource_type': resource_type, 'resource_id': resource_id}
+               for resource_type, resource_id in sorted(keys - set(pks))]
+    if missing:
+        session.execute(RESOURCES.insert(), missing)
+        for chunk in _chunks(missing):
+            pks.update(_existing_resource_pks(
+                session, [(row['resource_type'], row['resource_id'])
+                          for row in chunk]))
+    return pks
+
+
+def _existing_resource_pks(session, keys):
+    query = sa.select(RESOURCES.c.resource_type, RESOURCES.c.resource_id,
+                      RESOURCES.c.id).where(
+        sa.tuple_(RESOURCES.c.resource_type,
+                  RESOURCES.c.resource_id).in_(keys))
+    return {(row.resource_type, row.resource_id): row.id
+            for row in session.execute(query)}
+
+
+def _observation_row(fact, message_id, event_type, event_time, resource_pk,
+                     source, now):
+    return {
+        'message_id': message_id,
+        'resource_pk': resource_pk,
+        'event_type': event_type,
+        'event_time': event_time,
+        'gone': fact.gone,
+        'project_id': fact.project_id,
+        'billable': fact.billable,
+        'price_key': fact.price_key,
+        'quantity': fact.quantity,
+        'name': fact.name,
+        'source': source,
+        'received_at': now,
+    }
+
+
+def _rederive(session, resource_pks):
+    """Lock the resources (in id order) and rewrite the intervals of those
+    whose derivation changed."""
+    for chunk in _chunks(resource_pks):
+        locked = session.execute(
+            sa.select(RESOURCES.c.id, RESOURCES.c.project_id,
+                      RESOURCES.c.name).where(
+                RESOURCES.c.id.in_(chunk)).order_by(
+                RESOURCES.c.id).with_for_update()).all()
+        observed = _observations_by_resource(session, chunk)
+        stored = _intervals_by_resource(session, chunk)
+        changed = []
+        new_rows = []
+        for pk in chunk:
+            derived = intervals.derive(observed.get(pk, []))
+            if derived != stored.get(pk, []):
+                changed.append(pk)
+                new_rows.extend(dict(vars(interval), resource_pk=pk)
+                                for interval in derived)
+        if changed:
+            session.execute(INTERVALS.delete().where(
+                INTERVALS.c.resource_pk.in_(changed)))
+        if new_rows:
+            session.execute(INTERVALS.insert(), new_rows)
+        _refresh_owners(session, locked, observed)
+
+
+def _observations_by_resource(session, resource_pks):
+    # A locking read sees every committed observation, whatever the
+    # transaction's snapshot (MariaDB's REPEATABLE READ).
+    query = sa.select(
+        OBSERVATIONS.c.resource_pk, OBSERVATIONS.c.event_time,
+        OBSERVATIONS.c.message_id, OBSERVATIONS.c.gone,
+        OBSERVATIONS.c.billable, OBSERVATIONS.c.project_id,
+        OBSERVATIONS.c.price_key, OBSERVATIONS.c.quantity,
+        OBSERVATIONS.c.name).where(
+        OBSERVATIONS.c.resource_pk.in_(resource_pks)).with_for_update()
+    grouped = {}
+    for row in session.execute(query):
+        grouped.setdefault(row.resource_pk, []).append(row)
+    return grouped
+
+
+def _intervals_by_resource(session, resource_pks):
+    query = sa.select(
+        INTERVALS.c.resource_pk, INTERVALS.c.project_id,
+        INTERVALS.c.price_key, INTERVALS.c.quantity, INTERVALS.c.start,
+        INTERVALS.c.end).where(
+        INTERVALS.c.resource_pk.in_(resource_pks)).order_by(
+        INTERVALS.c.resource_pk, INTERVALS.c.start)
+    grouped = {}
+    for row in session.execute(query):
+        grouped.setdefault(row.resource_pk, []).append(intervals.Interval(
+            row.project_id, row.price_key, row.quantity, row.start, row.end))
+    return grouped
+
+
+def _refresh_owners(session, locked, observed):
+    """Keep each resource's owner and display name from its newest
+    observation that states them."""
+    updates = []
+    for row in locked:
+        ordered = sorted(observed.get(row.id, []), key=intervals.sort_key,
+                         reverse=True)
+        project_id = next((obs.project_id for obs in ordered
+                           if obs.project_id), row.project_id)
+        name = next((obs.name for obs in ordered if obs.name is not None),
+                    row.name)
+        if (project_id, name) != (row.project_id, row.name):
+            updates.append({'pk': row.id, 'project_id': project_id,
+                            'name': name})
+    if updates:
+        session.execute(
+            RESOURCES.update().where(RESOURCES.c.id == sa.bindparam('pk')),
+            updates)
+
+
+def _quarantine(session, quarantined, now):
+    if not quarantined:
+        return
+    ids = [envelope['message_id'] for envelope, _reason in quarantined]
+    present = set()
+    for chunk in _chunks(ids):
+        present.update(session.execute(
+            sa.select(QUARANTINE.c.message_id).where(
+                QUARANTINE.c.message_id.in_(chunk))).scalars())
+    rows = []
+    for envelope, reason in quarantined:
+        if envelope['message_id'] in present:
+            continue
+        present.add(envelope['message_id'])
+        rows.append(_quarantine_row(envelope, reason, now))
+    if rows:
+        session.execute(QUARANTINE.insert(), rows)
+
+
+def _quarantine_row(envelope, reason, now):
+    return {
+        'message_id': envelope['message_id'],
+        'event_type': _text(envelope.get('event_type')),
+        'publisher_id': _text(envelope.get('publisher_id')),
+        'priority': _text(envelope.get('priority')),
+        'reason': reason,
+        'envelope': jsonutils.dumps(envelope),
+        'created_at': now,
+    }
+
+
+def _text(value):
+    return value[:255] if isinstance(value, str) else None

@@ -1,0 +1,47 @@
+"""Read-side queries of metering: usage intervals and the quarantine."""
+
+import sqlalchemy as sa
+
+from rintik.db.engine import main_context_manager
+from rintik.db import models
+
+RESOURCES = models.Resource.__table__
+INTERVALS = models.UsageInterval.__table__
+QUARANTINE = models.QuarantinedMessage.__table__
+
+
+@main_context_manager.reader
+def usage_intervals(context, project_id=None, resource_id=None,
+                    resource_type=None):
+    """Usage intervals joined with their resource, oldest first."""
+    query = sa.select(
+        RESOURCES.c.resource_id, RESOURCES.c.resource_type,
+        INTERVALS.c.project_id, INTERVALS.c.price_key,
+        INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end).join(
+        RESOURCES, RESOURCES.c.id == INTERVALS.c.resource_pk)
+    if project_id:
+        query = query.where(INTERVALS.c.project_id == project_id)
+    if resource_id:
+        query = query.where(RESOURCES.c.resource_id == resource_id)
+    if resource_type:
+        query = query.where(RESOURCES.c.resource_type == resource_type)
+    query = query.order_by(INTERVALS.c.start, RESOURCES.c.resource_type,
+                           RESOURCES.c.resource_id)
+    return context.session.execute(query).all()
+
+
+@main_context_manager.reader
+def quarantined(context, ids=None):
+    """Quarantined messages (all, or those with the given ids)."""
+    query = sa.select(QUARANTINE).order_by(QUARANTINE.c.id)
+    if ids is not None:
+        query = query.where(QUARANTINE.c.id.in_(ids))
+    return context.session.execute(query).all()
+
+
+@main_context_manager.writer
+def release_quarantined(context, ids):
+    """Remove the given messages from the quarantine."""
+    if ids:
+        context.session.execute(QUARANTINE.delete().where(
+            QUARANTINE.c.id.in_(ids)))

@@ -1,0 +1,1 @@
+"""The command categories of ``rintik-manage`` (see CLI.md)."""

@@ -1,0 +1,41 @@
+"""The oslo.messaging batch endpoint: acknowledge only what is committed."""
+
+import logging
+
+from oslo_db import exception as db_exc
+import oslo_messaging
+
+from rintik import context as rintik_context
+from rintik.notification import envelope
+
+LOG = logging.getLogger(__name__)
+
+# Errors after which the same batch may well succeed: requeue it.
+TRANSIENT_DB_ERRORS = (db_exc.DBConnectionError, db_exc.DBDeadlock,
+                       db_exc.DBDuplicateEntry)
+
+
+class BatchEndpoint:
+    """Receives batches of INFO notifications (Rintik bills nothing sent at
+    another priority) and stores them in one transaction each."""
+
+    def __init__(self, processor):
+        self.processor = processor
+
+    def info(self, messages):
+        envelopes = [envelope.from_listener(message, 'info')
+                     for message in messages]
+        context = rintik_context.get_admin_context()
+        try:
+            outcome = self.processor.process(context, envelopes)
+        except TRANSIENT_DB_ERRORS as error:
+            LOG.warning('Database unavailable (%s); requeueing %d '
+                        'notifications', type(error).__name__,
+                        len(envelopes))
+            return oslo_messaging.NotificationResult.REQUEUE
+        except Exception:
+            LOG.exception('Unexpected error storing %d notifications; '
+                          'requeueing them', len(envelopes))
+            return oslo_messaging.NotificationResult.REQUEUE
+        LOG.debug('Batch of %d: %s', len(envelopes), outcome)
+        return oslo_messaging.NotificationResult.HANDLED

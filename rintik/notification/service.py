@@ -1,0 +1,59 @@
+"""rintik-monitor's service: one batch notification listener per worker."""
+
+import logging
+
+import oslo_messaging
+from oslo_service import service
+
+from rintik.handlers import manager
+from rintik.notification import endpoint
+from rintik.notification import processor
+
+LOG = logging.getLogger(__name__)
+
+
+def targets(conf, handlers):
+    """Every (exchange, topic) Rintik consumes, as oslo.messaging targets."""
+    pairs = [(exchange, topic)
+             for exchange in conf.notification.exchanges
+             for topic in conf.notification.topics]
+    for pair in handlers.extra_targets():
+        if pair not in pairs:
+            pairs.append(pair)
+    return [oslo_messaging.Target(exchange=exchange, topic=topic)
+            for exchange, topic in pairs]
+
+
+class MonitorService(service.Service):
+    """Listens to the bus. The listener is built in ``start()``, after the
+    launcher has forked the worker, so no connection crosses a fork."""
+
+    def __init__(self, conf):
+        super().__init__()
+        self.conf = conf
+        self.listener = None
+
+    def start(self):
+        super().start()
+        handlers = manager.HandlerSet(self.conf)
+        transport = oslo_messaging.get_notification_transport(self.conf)
+        self.listener = oslo_messaging.get_batch_notification_listener(
+            transport, targets(self.conf, handlers),
+            [endpoint.BatchEndpoint(processor.Processor(handlers))],
+            allow_requeue=True, pool=self.conf.notification.pool_name,
+            batch_size=self.conf.notification.batch_size,
+            batch_timeout=self.conf.notification.batch_timeout)
+        self.listener.start()
+        LOG.info('Listening in pool %s to %s',
+                 self.conf.notification.pool_name,
+                 ', '.join('%s/%s' % (t.exchange, t.topic)
+                           for t in targets(self.conf, handlers)))
+
+    def stop(self, graceful=True):
+        # Stop taking messages, let the batch in hand commit (and be
+        # acknowledged) or stay unacknowledged, then close the connection.
+        if self.listener is not None:
+            self.listener.stop()
+            self.listener.wait()
+            self.listener = None
+        super().stop(graceful)
