@@ -2,6 +2,7 @@
 
 import os
 
+from oslo_log import log
 from oslo_serialization import jsonutils
 
 from rintik import context as rintik_context
@@ -9,6 +10,8 @@ from rintik.db import queries
 from rintik.handlers import manager
 from rintik.manage import base
 from rintik.notification import processor
+
+LOG = log.getLogger(__name__)
 
 RESOURCE_TYPES = ('instance', 'volume', 'snapshot', 'floating_ip', 'router',
                   'image')
@@ -35,9 +38,16 @@ def _unwrap(document):
     return document
 
 
+def _is_envelope(item):
+    return isinstance(item, dict) and 'event_type' in item and \
+        'payload' in item
+
+
 def read_envelopes(paths):
     """Envelopes from JSON files (an object or an array), JSON-lines files
-    and directories of them, in file order."""
+    and directories of them, in file order. Documents that are not
+    notifications (no ``event_type`` and ``payload``) are skipped with a
+    warning."""
     for path in _files(paths):
         with open(path, encoding='utf-8') as stream:
             text = stream.read()
@@ -53,7 +63,12 @@ def read_envelopes(paths):
         for document in documents:
             for item in document if isinstance(document, list) else \
                     [document]:
-                yield _unwrap(item)
+                item = _unwrap(item)
+                if _is_envelope(item):
+                    yield item
+                else:
+                    LOG.warning('Skipped a document of %s that is not a '
+                                'notification', path)
 
 
 def _batches(items, size):
