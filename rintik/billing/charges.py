@@ -63,7 +63,7 @@ def charge_unit_seconds(charge_unit):
 def _group_monthly(group):
     """Monthly price of the version in force at the group's end (priced)."""
     priced = [s.version for s in group if s.version is not None]
-    return priced[0].monthly if priced else None
+    return priced[-1].monthly if priced else None
 
 
 def _rating(group, monthly, period_seconds, unit, monthly_price_mode):

@@ -108,7 +108,7 @@ def version_at(versions, moment):
     if not versions:
         return None
     starts = [_whole_second(v.effective_from) for v in versions]
-    version = versions[max(bisect.bisect_right(starts, moment) - 1, 0)]
+    version = versions[bisect.bisect_right(starts, moment) - 1]
     return None if version.ended else version
 
 
