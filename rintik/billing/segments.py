@@ -134,7 +134,7 @@ def cut_segments(interval, period_start, period_end, windows, versions, now):
     segments = []
     for window in sorted(windows, key=lambda w: w.start):
         window_end = None if window.end is None else _whole_second(window.end)
-        start = max(interval.start, period_start)
+        start = max(interval.start, period_start, _whole_second(window.start))
         end = min(t for t in (interval.end, window_end, period_end, now)
                   if t is not None)
         if start >= end:

@@ -71,7 +71,8 @@ def store_batch(context, records, quarantined, source='notification'):
                     source, now))
     if rows:
         session.execute(OBSERVATIONS.insert(), rows)
-    _rederive(session, sorted(set(row['resource_pk'] for row in rows)))
+    _rederive(session, sorted(set(row['resource_pk'] for row in rows)),
+              now)
     _quarantine(session, quarantined, now)
     return len(records)
 
@@ -185,7 +186,7 @@ def _observation_row(fact, message_id, event_type, event_time, resource_pk,
     }
 
 
-def _rederive(session, resource_pks):
+def _rederive(session, resource_pks, now):
     """Lock the resources (in id order) and rewrite the intervals of those
     whose derivation changed."""
     for chunk in _chunks(resource_pks):
@@ -207,6 +208,8 @@ def _rederive(session, resource_pks):
         if changed:
             session.execute(INTERVALS.delete().where(
                 INTERVALS.c.resource_pk.in_(changed)))
+            session.execute(RESOURCES.update().where(
+                RESOURCES.c.id.in_(changed)).values(derived_at=now))
         if new_rows:
             session.execute(INTERVALS.insert(), new_rows)
         _refresh_owners(session, locked, observed)

@@ -54,6 +54,9 @@ class Resource(Base):
     resource_id = sa.Column(sa.String(64), nullable=False)
     project_id = sa.Column(sa.String(64), nullable=True)
     name = sa.Column(sa.String(255), nullable=True)
+    # When its usage intervals last changed: a closed period whose usage
+    # changed after it was invoiced gets an adjustment.
+    derived_at = sa.Column(types.UTCDateTime, nullable=True)
 
 
 class Observation(Base):
@@ -121,3 +124,170 @@ class QuarantinedMessage(Base):
     reason = sa.Column(sa.Text, nullable=False)
     envelope = sa.Column(sa.Text, nullable=False)
     created_at = sa.Column(types.UTCDateTime, nullable=False)
+
+
+class PriceKey(Base):
+    """One price on the rate card: a flavor, a volume type, or one of the
+    single-price kinds (``key`` is '' for those)."""
+
+    __tablename__ = 'price_keys'
+    __table_args__ = (
+        sa.UniqueConstraint('kind', 'key', name='uniq_price_keys0kind0key'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    kind = sa.Column(sa.String(16), nullable=False)
+    key = sa.Column(sa.String(255), nullable=False)
+    created_at = sa.Column(types.UTCDateTime, nullable=False)
+    updated_at = sa.Column(types.UTCDateTime, nullable=False)
+
+
+class PriceVersion(Base):
+    """A price of a key from ``effective_from`` on; ``ended`` versions mark
+    the key deleted (usage after it is unpriced)."""
+
+    __tablename__ = 'price_versions'
+    __table_args__ = (
+        sa.Index('price_versions_key_effective_idx', 'price_key_id',
+                 'effective_from'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    price_key_id = sa.Column(sa.Integer, sa.ForeignKey('price_keys.id'),
+                             nullable=False)
+    effective_from = sa.Column(types.UTCDateTime, nullable=False)
+    hourly = sa.Column(Price, nullable=True)
+    monthly = sa.Column(Price, nullable=True)
+    ended = sa.Column(sa.Boolean, nullable=False, default=False)
+    created_at = sa.Column(types.UTCDateTime, nullable=False)
+
+
+class Setting(Base):
+    """An operator setting, JSON-encoded; absent means its default."""
+
+    __tablename__ = 'settings'
+    name = sa.Column(sa.String(64), primary_key=True)
+    value = sa.Column(sa.Text, nullable=False)
+    updated_at = sa.Column(types.UTCDateTime, nullable=False)
+
+
+class BillingWindow(Base):
+    """A stretch of time in which usage is charged; ``end`` is None while
+    billing is enabled."""
+
+    __tablename__ = 'billing_windows'
+    id = sa.Column(sa.Integer, primary_key=True)
+    start = sa.Column(types.UTCDateTime, nullable=False)
+    end = sa.Column(types.UTCDateTime, nullable=True)
+
+
+class Invoice(Base):
+    """One project's invoice for one period (a calendar month)."""
+
+    __tablename__ = 'invoices'
+    __table_args__ = (
+        sa.UniqueConstraint('project_id', 'period_start',
+                            name='uniq_invoices0project0period'),
+        sa.Index('invoices_state_idx', 'state'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    project_id = sa.Column(sa.String(64), nullable=False)
+    period_start = sa.Column(types.UTCDateTime, nullable=False)
+    period_end = sa.Column(types.UTCDateTime, nullable=False)
+    state = sa.Column(sa.Integer, nullable=False)
+    subtotal = sa.Column(Money, nullable=True)
+    tax = sa.Column(Money, nullable=True)
+    total = sa.Column(Money, nullable=True)
+    tax_percent = sa.Column(sa.Integer, nullable=True)
+    closed_at = sa.Column(types.UTCDateTime, nullable=True)
+    finish_date = sa.Column(types.UTCDateTime, nullable=True)
+    deducted = sa.Column(Money, nullable=False, default=0)
+    created_at = sa.Column(types.UTCDateTime, nullable=False)
+    updated_at = sa.Column(types.UTCDateTime, nullable=False)
+
+
+class InvoiceSegment(Base):
+    """A charged piece of usage frozen on an issued invoice; adjustment
+    segments carry a closed period's re-rated difference."""
+
+    __tablename__ = 'invoice_segments'
+    __table_args__ = (
+        sa.Index('invoice_segments_invoice_idx', 'invoice_id'),
+        sa.Index('invoice_segments_adjusted_idx', 'adjusted_invoice_id'),
+    )
+    id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
+                   primary_key=True)
+    invoice_id = sa.Column(sa.Integer, sa.ForeignKey('invoices.id'),
+                           nullable=False)
+    resource_type = sa.Column(sa.String(16), nullable=False)
+    resource_id = sa.Column(sa.String(64), nullable=False)
+    name = sa.Column(sa.String(255), nullable=True)
+    price_key = sa.Column(sa.String(255), nullable=True)
+    quantity = sa.Column(Quantity, nullable=False)
+    start = sa.Column(types.UTCDateTime, nullable=False)
+    end = sa.Column(types.UTCDateTime, nullable=False)
+    hourly = sa.Column(Price, nullable=True)
+    monthly = sa.Column(Price, nullable=True)
+    charge = sa.Column(Money, nullable=False)
+    unpriced = sa.Column(sa.Boolean, nullable=False)
+    adjustment = sa.Column(sa.Boolean, nullable=False)
+    adjusted_invoice_id = sa.Column(sa.Integer,
+                                    sa.ForeignKey('invoices.id'),
+                                    nullable=True)
+
+
+class Balance(Base):
+    """A project's prepaid balance."""
+
+    __tablename__ = 'balances'
+    __table_args__ = (
+        sa.UniqueConstraint('project_id', name='uniq_balances0project_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    project_id = sa.Column(sa.String(64), nullable=False)
+    amount = sa.Column(Money, nullable=False)
+    created_at = sa.Column(types.UTCDateTime, nullable=False)
+    updated_at = sa.Column(types.UTCDateTime, nullable=False)
+
+
+class BalanceTransaction(Base):
+    """One entry of a balance's ledger: a top-up or a deduction."""
+
+    __tablename__ = 'balance_transactions'
+    __table_args__ = (
+        sa.Index('balance_transactions_balance_idx', 'balance_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    balance_id = sa.Column(sa.Integer, sa.ForeignKey('balances.id'),
+                           nullable=False)
+    amount = sa.Column(Money, nullable=False)
+    action = sa.Column(sa.String(16), nullable=False)
+    description = sa.Column(sa.Text, nullable=True)
+    invoice_id = sa.Column(sa.Integer, sa.ForeignKey('invoices.id'),
+                           nullable=True)
+    created_at = sa.Column(types.UTCDateTime, nullable=False)
+
+
+class Notification(Base):
+    """A message of the notification centre (and its e-mail)."""
+
+    __tablename__ = 'notifications'
+    __table_args__ = (
+        sa.Index('notifications_project_idx', 'project_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    project_id = sa.Column(sa.String(64), nullable=True)
+    title = sa.Column(sa.String(255), nullable=False)
+    short_description = sa.Column(sa.String(255), nullable=False)
+    content = sa.Column(sa.Text, nullable=False)
+    recipient = sa.Column(sa.Text, nullable=False)
+    sent_status = sa.Column(sa.Boolean, nullable=False, default=False)
+    is_read = sa.Column(sa.Boolean, nullable=False, default=False)
+    created_at = sa.Column(types.UTCDateTime, nullable=False)
+
+
+class Lock(Base):
+    """A named lease, so that one host at a time runs a periodic job."""
+
+    __tablename__ = 'locks'
+    name = sa.Column(sa.String(64), primary_key=True)
+    holder = sa.Column(sa.String(255), nullable=True)
+    expires_at = sa.Column(types.UTCDateTime, nullable=True)

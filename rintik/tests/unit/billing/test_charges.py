@@ -215,6 +215,14 @@ class FullMonthTest(testtools.TestCase):
         charged = self.full_month([interval(at(2024, 5, 1))], versions)
         self.assertEqual([D('30.00'), D('30.00')], amounts(charged))
 
+    def test_partly_unpriced_month_is_charged_hourly(self):
+        # Price deleted 11 June: 1-11 June 240 h x 0.05 = 12.00, then
+        # unpriced 0.00 (not the monthly 50.00)
+        versions = [price('0.05', '50'),
+                    price('0', since=at(2024, 6, 11), ended=True)]
+        charged = self.full_month([interval(at(2024, 5, 1))], versions)
+        self.assertEqual([D('12.00'), D('0.00')], amounts(charged))
+
     def test_unknown_mode(self):
         self.assertRaises(ValueError, rate, [], [],
                           monthly_price_mode='weekly')
@@ -262,10 +270,11 @@ class UnpricedTest(testtools.TestCase):
         self.assertIsNone(charged.hourly)
 
     def test_later_price_reaches_back_to_earlier_usage(self):
-        # The first version (effective 15 July) prices June usage:
-        # 10 h x 0.05 = 0.50
+        # The first version (effective 15 July) prices June usage, not the
+        # second (1 August): 10 h x 0.05 = 0.50
         [charged] = rate([interval(at(2024, 6, 3), at(2024, 6, 3, 10))],
-                         [price('0.05', since=at(2024, 7, 15))])
+                         [price('0.05', since=at(2024, 7, 15)),
+                          price('0.07', since=at(2024, 8, 1))])
         self.assertEqual(D('0.50'), charged.charge)
         self.assertFalse(charged.unpriced)
 

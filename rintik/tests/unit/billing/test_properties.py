@@ -128,7 +128,7 @@ class NonNegativeTest(testtools.TestCase):
             self.assertEqual(item.charge, item.charge.quantize(step))
 
 
-class InvoiceTotalsTest(testtools.TestCase):
+class InvoiceTotalsPropertyTest(testtools.TestCase):
 
     @SETTINGS
     @hypothesis.given(st.lists(usage(), max_size=4), versions(), currencies,

@@ -104,6 +104,13 @@ class PriceVersionTest(testtools.TestCase):
         [seg] = cut(interval(at(2024, 6, 10), at(2024, 6, 20)), [first])
         self.assertIs(first, seg.version)
 
+    def test_first_of_several_versions_reaches_back(self):
+        first = price('0.10', since=at(2024, 7, 1))
+        later = price('0.20', since=at(2024, 7, 15))
+        [seg] = cut(interval(at(2024, 6, 10), at(2024, 6, 20)),
+                    [later, first])
+        self.assertIs(first, seg.version)
+
     def test_no_version_is_unpriced(self):
         [seg] = cut(interval(at(2024, 6, 10), at(2024, 6, 20)), [])
         self.assertIsNone(seg.version)
