@@ -15,3 +15,11 @@ class NotFound(RintikException):
 
 class Invalid(RintikException):
     """Input that breaks a rule; the message says which."""
+
+
+class Duplicate(RintikException):
+    """The object exists already."""
+
+
+class Conflict(RintikException):
+    """The object's state does not allow the change."""

@@ -10,6 +10,7 @@ from rintik.db import queries
 from rintik.handlers import manager
 from rintik.manage import base
 from rintik.notification import processor
+from rintik.rating import unpriced
 
 LOG = log.getLogger(__name__)
 
@@ -60,6 +61,7 @@ def read_envelopes(paths):
             except ValueError:
                 raise base.CommandError('%s is neither JSON nor JSON lines'
                                         % path)
+        skipped = 0
         for document in documents:
             for item in document if isinstance(document, list) else \
                     [document]:
@@ -67,8 +69,10 @@ def read_envelopes(paths):
                 if _is_envelope(item):
                     yield item
                 else:
-                    LOG.warning('Skipped a document of %s that is not a '
-                                'notification', path)
+                    skipped += 1
+        if skipped:
+            LOG.warning('Skipped %d documents of %s that are not '
+                        'notifications', skipped, path)
 
 
 def _batches(items, size):
@@ -157,18 +161,32 @@ class UsageCommands:
     @base.FORMAT_ARG
     def list(self, project_id, resource_id, resource_type, format):
         """Usage intervals."""
-        rows = [{'resource_id': row.resource_id,
-                 'resource_type': row.resource_type,
-                 'project_id': row.project_id,
-                 'price_key': row.price_key,
-                 'quantity': str(row.quantity),
-                 'start': base.format_time(row.start),
-                 'end': base.format_time(row.end)}
-                for row in queries.usage_intervals(
-                    rintik_context.get_admin_context(), project_id,
-                    resource_id, resource_type)]
-        base.output(format, ('resource_type', 'resource_id', 'project_id',
-                             'price_key', 'quantity', 'start', 'end'), rows)
+        base.output(format, USAGE_COLUMNS, [
+            usage_row(row) for row in queries.usage_intervals(
+                rintik_context.get_admin_context(), project_id,
+                resource_id, resource_type)])
+
+    @base.FORMAT_ARG
+    def unpriced(self, format):
+        """Usage with no price."""
+        base.output(format, USAGE_COLUMNS, [
+            usage_row(row) for row in unpriced.unpriced_usage(
+                rintik_context.get_admin_context())])
+
+
+USAGE_COLUMNS = ('resource_type', 'resource_id', 'project_id', 'price_key',
+                 'quantity', 'start', 'end')
+
+
+def usage_row(row):
+    """An interval as ``usage list`` prints it (CLI.md's JSON keys)."""
+    return {'resource_id': row.resource_id,
+            'resource_type': row.resource_type,
+            'project_id': row.project_id,
+            'price_key': row.price_key,
+            'quantity': str(row.quantity),
+            'start': base.format_time(row.start),
+            'end': base.format_time(row.end)}
 
 
 class HandlerCommands:

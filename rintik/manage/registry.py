@@ -2,6 +2,7 @@
 
 import inspect
 
+from rintik.manage import billing
 from rintik.manage import db
 from rintik.manage import metering
 
@@ -13,6 +14,11 @@ CATEGORIES = {
     'quarantine': metering.QuarantineCommands,
     'usage': metering.UsageCommands,
     'handler': metering.HandlerCommands,
+    'price': billing.PriceCommands,
+    'setting': billing.SettingCommands,
+    'billing': billing.BillingCommands,
+    'invoice': billing.InvoiceCommands,
+    'invoice-rollover': billing.RolloverCommand,
 }
 
 

@@ -1,0 +1,81 @@
+"""Prepaid balances and their ledger."""
+
+import decimal
+
+import sqlalchemy as sa
+
+from rintik.db.engine import main_context_manager
+from rintik.db import models
+from rintik import exception
+
+BALANCES = models.Balance.__table__
+TRANSACTIONS = models.BalanceTransaction.__table__
+
+TOP_UP = 'top_up'
+TOP_DOWN = 'top_down'
+
+
+def _locked(session, project_id, now):
+    """The project's balance row, created at 0 if missing, locked so that
+    concurrent updates are serialised."""
+    row = session.execute(sa.select(BALANCES).where(
+        BALANCES.c.project_id == project_id).with_for_update()).first()
+    if row is None:
+        session.execute(BALANCES.insert().values(
+            project_id=project_id, amount=decimal.Decimal(0),
+            created_at=now, updated_at=now))
+        row = session.execute(sa.select(BALANCES).where(
+            BALANCES.c.project_id == project_id).with_for_update()).first()
+    return row
+
+
+@main_context_manager.writer
+def record(context, project_id, action, amount, description, now,
+           invoice_id=None, allow_negative=False):
+    """Add a top-up or a deduction (``amount`` > 0) to the ledger and the
+    balance; a deduction below zero is refused (Invalid) unless allowed.
+    Returns the transaction's id."""
+    session = context.session
+    row = _locked(session, project_id, now)
+    delta = amount if action == TOP_UP else -amount
+    if row.amount + delta < 0 and not allow_negative:
+        raise exception.Invalid('The balance does not cover %s.' % amount)
+    session.execute(BALANCES.update().where(BALANCES.c.id == row.id).values(
+        amount=row.amount + delta, updated_at=now))
+    return session.execute(TRANSACTIONS.insert().values(
+        balance_id=row.id, amount=amount, action=action,
+        description=description, invoice_id=invoice_id,
+        created_at=now)).inserted_primary_key[0]
+
+
+@main_context_manager.reader
+def amount(context, project_id):
+    """The project's balance (0 when it has none)."""
+    value = context.session.execute(sa.select(BALANCES.c.amount).where(
+        BALANCES.c.project_id == project_id)).scalar()
+    return decimal.Decimal(0) if value is None else value
+
+
+@main_context_manager.reader
+def get_balance(context, balance_id=None, project_id=None):
+    query = sa.select(BALANCES)
+    if balance_id is not None:
+        query = query.where(BALANCES.c.id == balance_id)
+    else:
+        query = query.where(BALANCES.c.project_id == project_id)
+    return context.session.execute(query).first()
+
+
+@main_context_manager.reader
+def list_balances(context):
+    return context.session.execute(
+        sa.select(BALANCES).order_by(BALANCES.c.id)).all()
+
+
+@main_context_manager.reader
+def transactions(context, project_id):
+    """The project's ledger, newest first."""
+    return context.session.execute(sa.select(TRANSACTIONS).join(
+        BALANCES, BALANCES.c.id == TRANSACTIONS.c.balance_id).where(
+        BALANCES.c.project_id == project_id).order_by(
+        TRANSACTIONS.c.id.desc())).all()

@@ -1,0 +1,175 @@
+"""Invoices and their frozen segments; the usage they are rated from."""
+
+import sqlalchemy as sa
+
+from rintik.db.engine import main_context_manager
+from rintik.db import models
+
+PROJECTS = models.Project.__table__
+RESOURCES = models.Resource.__table__
+INTERVALS = models.UsageInterval.__table__
+INVOICES = models.Invoice.__table__
+SEGMENTS = models.InvoiceSegment.__table__
+
+IN_PROGRESS = 1
+UNPAID = 2
+FINISHED = 100
+
+
+@main_context_manager.reader
+def projects(context):
+    """Every billing project (project_id, known_since, retired_at)."""
+    return context.session.execute(sa.select(
+        PROJECTS.c.project_id, PROJECTS.c.known_since,
+        PROJECTS.c.retired_at).order_by(PROJECTS.c.project_id)).all()
+
+
+@main_context_manager.writer
+def register_project(context, project_id, known_since):
+    """Make a project known (enable_billing); keep the earliest time."""
+    row = context.session.execute(sa.select(PROJECTS).where(
+        PROJECTS.c.project_id == project_id)).first()
+    if row is None:
+        context.session.execute(PROJECTS.insert().values(
+            project_id=project_id, known_since=known_since))
+    elif known_since < row.known_since:
+        context.session.execute(PROJECTS.update().where(
+            PROJECTS.c.project_id == project_id).values(
+            known_since=known_since))
+
+
+@main_context_manager.reader
+def usage(context, project_ids, start, end, resource_keys=None):
+    """Intervals of the projects overlapping [start, end) with their
+    resource's type, id and name, oldest first."""
+    query = sa.select(
+        INTERVALS.c.project_id, RESOURCES.c.resource_type,
+        RESOURCES.c.resource_id, RESOURCES.c.name, INTERVALS.c.price_key,
+        INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end).join(
+        RESOURCES, RESOURCES.c.id == INTERVALS.c.resource_pk).where(
+        INTERVALS.c.project_id.in_(project_ids),
+        INTERVALS.c.start < end,
+        sa.or_(INTERVALS.c.end.is_(None), INTERVALS.c.end > start))
+    if resource_keys is not None:
+        query = query.where(sa.tuple_(
+            RESOURCES.c.resource_type, RESOURCES.c.resource_id).in_(
+            list(resource_keys)))
+    return context.session.execute(query.order_by(
+        INTERVALS.c.start, RESOURCES.c.resource_id)).all()
+
+
+@main_context_manager.reader
+def changed_resources(context, project_ids, since):
+    """(project_id, resource_type, resource_id, derived_at) of resources
+    whose usage changed after ``since``."""
+    return context.session.execute(sa.select(
+        RESOURCES.c.project_id, RESOURCES.c.resource_type,
+        RESOURCES.c.resource_id, RESOURCES.c.derived_at).where(
+        RESOURCES.c.project_id.in_(project_ids),
+        RESOURCES.c.derived_at > since)).all()
+
+
+@main_context_manager.reader
+def invoices_of(context, project_ids):
+    """Invoices of the projects, by project then period."""
+    return context.session.execute(sa.select(INVOICES).where(
+        INVOICES.c.project_id.in_(project_ids)).order_by(
+        INVOICES.c.project_id, INVOICES.c.period_start)).all()
+
+
+@main_context_manager.reader
+def list_invoices(context, project_id=None, limit=None, marker=None):
+    """Invoices newest first (of one project, or all)."""
+    query = sa.select(INVOICES)
+    if project_id is not None:
+        query = query.where(INVOICES.c.project_id == project_id)
+    if marker is not None:
+        query = query.where(INVOICES.c.id < marker)
+    query = query.order_by(INVOICES.c.period_start.desc(),
+                           INVOICES.c.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return context.session.execute(query).all()
+
+
+@main_context_manager.reader
+def get_invoice(context, invoice_id):
+    return context.session.execute(sa.select(INVOICES).where(
+        INVOICES.c.id == invoice_id)).first()
+
+
+@main_context_manager.reader
+def segments_of(context, invoice_id):
+    """Frozen segments of one issued invoice, in time order."""
+    return context.session.execute(sa.select(SEGMENTS).where(
+        SEGMENTS.c.invoice_id == invoice_id).order_by(
+        SEGMENTS.c.start, SEGMENTS.c.id)).all()
+
+
+@main_context_manager.reader
+def billed_segments(context, closed_invoice_ids, resource_keys):
+    """What closed invoices and the adjustments issued for them already
+    billed for the given resources."""
+    issued = sa.select(INVOICES.c.id).where(INVOICES.c.state != IN_PROGRESS)
+    query = sa.select(SEGMENTS).where(
+        sa.or_(sa.and_(SEGMENTS.c.invoice_id.in_(closed_invoice_ids),
+                       SEGMENTS.c.adjustment.is_(False)),
+               sa.and_(SEGMENTS.c.adjusted_invoice_id.in_(
+                   closed_invoice_ids),
+                   SEGMENTS.c.invoice_id.in_(issued))),
+        sa.tuple_(SEGMENTS.c.resource_type, SEGMENTS.c.resource_id).in_(
+            list(resource_keys)))
+    return context.session.execute(query).all()
+
+
+@main_context_manager.writer
+def create_open_invoices(context, rows, now):
+    """Insert in-progress invoices (project_id, period_start, period_end)
+    that do not exist yet."""
+    if not rows:
+        return
+    existing = set(context.session.execute(sa.select(
+        INVOICES.c.project_id, INVOICES.c.period_start).where(
+        INVOICES.c.project_id.in_(set(r[0] for r in rows)))).all())
+    new = [{'project_id': project, 'period_start': start,
+            'period_end': end, 'state': IN_PROGRESS, 'deducted': 0,
+            'created_at': now, 'updated_at': now}
+           for project, start, end in rows if (project, start) not in existing]
+    if new:
+        context.session.execute(INVOICES.insert(), new)
+
+
+@main_context_manager.writer
+def issue_invoices(context, issued, segment_rows, now):
+    """Close in-progress invoices: ``issued`` maps invoice id to its
+    state and totals; ``segment_rows`` are the frozen segments. Only
+    invoices still in progress change (a concurrent run did nothing)."""
+    session = context.session
+    done = []
+    for invoice_id, values in issued.items():
+        result = session.execute(INVOICES.update().where(
+            INVOICES.c.id == invoice_id,
+            INVOICES.c.state == IN_PROGRESS).values(
+            closed_at=now, updated_at=now, **values))
+        if result.rowcount:
+            done.append(invoice_id)
+    rows = [row for row in segment_rows if row['invoice_id'] in done]
+    if rows:
+        session.execute(SEGMENTS.insert(), rows)
+    return done
+
+
+@main_context_manager.writer
+def set_state(context, invoice_id, state, finish_date, deducted, now):
+    context.session.execute(INVOICES.update().where(
+        INVOICES.c.id == invoice_id).values(
+        state=state, finish_date=finish_date, deducted=deducted,
+        updated_at=now))
+
+
+@main_context_manager.reader
+def oldest_open_period(context):
+    """Start of the oldest in-progress invoice's period, or None."""
+    return context.session.execute(sa.select(
+        sa.func.min(INVOICES.c.period_start)).where(
+        INVOICES.c.state == IN_PROGRESS)).scalar()

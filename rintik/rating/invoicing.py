@@ -1,0 +1,190 @@
+"""Rating one project's period into invoice lines, with adjustments for
+closed periods whose usage changed after they were invoiced."""
+
+import dataclasses
+import datetime
+import decimal
+
+from rintik.billing import charges
+from rintik.billing import invoice as invoice_maths
+from rintik.billing import segments as billing_segments
+from rintik.db import invoices as db_invoices
+from rintik.db import settings as db_settings
+from rintik.rating import ratecard
+
+
+@dataclasses.dataclass(frozen=True)
+class Policy:
+    """The [billing] options that shape charges."""
+
+    timezone: str
+    charge_unit: str
+    monthly_price_mode: str
+    currency: str
+
+    @classmethod
+    def from_conf(cls, conf):
+        return cls(conf.billing.timezone, conf.billing.charge_unit,
+                   conf.billing.monthly_price_mode, conf.billing.currency)
+
+
+@dataclasses.dataclass(frozen=True)
+class Line:
+    """One invoice segment as the invoice shows it."""
+
+    resource_type: str
+    resource_id: str
+    name: str | None
+    price_key: str | None
+    quantity: decimal.Decimal
+    start: datetime.datetime
+    end: datetime.datetime | None
+    adjusted_end: datetime.datetime
+    hourly: decimal.Decimal | None
+    monthly: decimal.Decimal | None
+    charge: decimal.Decimal
+    unpriced: bool
+    adjustment: bool = False
+    adjusted_invoice_id: int | None = None
+
+
+def to_interval(row):
+    """A usage row of db.invoices.usage as rintik.billing's interval."""
+    return billing_segments.UsageInterval(
+        row.resource_type, row.resource_id, row.project_id, row.price_key,
+        row.quantity, row.start, row.end)
+
+
+def rate(rows, period_start, period_end, windows, card, now, policy):
+    """Charged segments of the usage ``rows`` in one period."""
+    names = {}
+    cut = []
+    for row in rows:
+        interval = to_interval(row)
+        names[(row.resource_type, row.resource_id)] = row.name
+        cut.extend(billing_segments.cut_segments(
+            interval, period_start, period_end, windows,
+            card.versions_for(interval), now))
+    charged = charges.charge_groups(
+        cut, period_start, period_end, policy.charge_unit,
+        policy.monthly_price_mode, policy.currency)
+    return charged, names
+
+
+def lines_of(charged, names):
+    """Invoice lines of charged segments."""
+    return [Line(
+        resource_type=item.segment.interval.resource_type,
+        resource_id=item.segment.interval.resource_id,
+        name=names.get((item.segment.interval.resource_type,
+                        item.segment.interval.resource_id)),
+        price_key=item.segment.interval.price_key,
+        quantity=item.segment.interval.quantity,
+        start=item.segment.start, end=item.segment.end,
+        adjusted_end=item.segment.adjusted_end,
+        hourly=item.hourly, monthly=item.monthly, charge=item.charge,
+        unpriced=item.unpriced) for item in charged]
+
+
+def windows_of(context):
+    return [billing_segments.Window(row.start, row.end)
+            for row in db_settings.windows(context)]
+
+
+def _billed_totals(rows, project_id):
+    totals = {}
+    extents = {}
+    for row in rows:
+        key = charges.GroupKey(project_id, row.resource_type,
+                               row.resource_id, row.price_key, row.quantity)
+        totals[key] = totals.get(key, decimal.Decimal(0)) + row.charge
+        extents.setdefault(key, row)
+    return totals, extents
+
+
+def adjustment_lines(context, project_id, closed_invoices, windows, policy):
+    """Adjustment lines for the project's closed invoices whose usage
+    changed after they were issued (PRODUCT.md §3.5)."""
+    if not closed_invoices:
+        return []
+    since = min(invoice.closed_at for invoice in closed_invoices)
+    changed = db_invoices.changed_resources(context, [project_id], since)
+    lines = []
+    for invoice in closed_invoices:
+        keys = {(row.resource_type, row.resource_id) for row in changed
+                if row.derived_at > invoice.closed_at}
+        if not keys:
+            continue
+        card = ratecard.RateCard.load(context, invoice.closed_at)
+        rows = db_invoices.usage(context, [project_id], invoice.period_start,
+                                 invoice.period_end, keys)
+        charged, names = rate(rows, invoice.period_start, invoice.period_end,
+                              windows, card, invoice.period_end, policy)
+        rerated = invoice_maths.group_totals(charged)
+        billed, billed_rows = _billed_totals(
+            db_invoices.billed_segments(context, [invoice.id], keys),
+            project_id)
+        by_group = {}
+        for item in lines_of(charged, names):
+            by_group.setdefault(charges.GroupKey(
+                project_id, item.resource_type, item.resource_id,
+                item.price_key, item.quantity), []).append(item)
+        for key, amount in invoice_maths.adjustments(rerated, billed).items():
+            lines.append(_adjustment_line(key, amount, by_group.get(key),
+                                          billed_rows.get(key), invoice))
+    return lines
+
+
+def _adjustment_line(key, amount, rerated_lines, billed_row, invoice):
+    if rerated_lines:
+        first, last = rerated_lines[0], rerated_lines[-1]
+        start, end, name = first.start, last.adjusted_end, first.name
+        hourly, monthly = last.hourly, last.monthly
+    else:
+        start, end, name = billed_row.start, billed_row.end, billed_row.name
+        hourly, monthly = billed_row.hourly, billed_row.monthly
+    return Line(resource_type=key.resource_type,
+                resource_id=key.resource_id, name=name,
+                price_key=key.price_key, quantity=key.quantity, start=start,
+                end=end, adjusted_end=end, hourly=hourly, monthly=monthly,
+                charge=amount, unpriced=hourly is None, adjustment=True,
+                adjusted_invoice_id=invoice.id)
+
+
+def totals(lines, tax_percent, currency):
+    """Subtotal, tax and total of an invoice's lines."""
+    return invoice_maths.invoice_totals([line.charge for line in lines],
+                                        decimal.Decimal(tax_percent),
+                                        currency)
+
+
+def _stored_line(row):
+    return Line(resource_type=row.resource_type,
+                resource_id=row.resource_id, name=row.name,
+                price_key=row.price_key, quantity=row.quantity,
+                start=row.start, end=row.end, adjusted_end=row.end,
+                hourly=row.hourly, monthly=row.monthly, charge=row.charge,
+                unpriced=row.unpriced, adjustment=row.adjustment,
+                adjusted_invoice_id=row.adjusted_invoice_id)
+
+
+def invoice_lines(context, invoice, policy, now):
+    """(lines, segment ids) of an invoice: frozen ones once issued; rated
+    live (with pending adjustments) while in progress, numbered in
+    order."""
+    if invoice.state != db_invoices.IN_PROGRESS:
+        rows = db_invoices.segments_of(context, invoice.id)
+        return [_stored_line(row) for row in rows], [row.id for row in rows]
+    windows = windows_of(context)
+    rows = db_invoices.usage(context, [invoice.project_id],
+                             invoice.period_start, invoice.period_end)
+    charged, names = rate(rows, invoice.period_start, invoice.period_end,
+                          windows, ratecard.RateCard.load(context), now,
+                          policy)
+    closed = [other for other in db_invoices.invoices_of(
+        context, [invoice.project_id])
+        if other.state != db_invoices.IN_PROGRESS and
+        other.period_start < invoice.period_start]
+    lines = lines_of(charged, names) + adjustment_lines(
+        context, invoice.project_id, closed, windows, policy)
+    return lines, list(range(1, len(lines) + 1))

@@ -1,0 +1,89 @@
+"""Rules of the rate card: valid prices, versions only in open periods."""
+
+import decimal
+
+from rintik.billing import periods
+from rintik.db import invoices as db_invoices
+from rintik.db import ratecard as db_ratecard
+from rintik import exception
+
+KINDS = ('flavor', 'volume', 'floating_ip', 'router', 'snapshot', 'image')
+KEYED = {'flavor': 'flavor_id', 'volume': 'volume_type_id'}
+MAX_DECIMALS = 8
+MAX_DIGITS = 20
+
+
+def check_kind(kind, key):
+    """Keyed kinds need a key, single-price kinds have none."""
+    if kind not in KINDS:
+        raise exception.Invalid('Unknown price kind %s.' % kind)
+    if kind in KEYED and not key:
+        raise exception.Invalid('A %s price needs its %s.'
+                                % (kind, KEYED[kind]))
+    if kind not in KEYED and key:
+        raise exception.Invalid('A %s price has no key.' % kind)
+    return key or ''
+
+
+def check_amount(field, value, required=True):
+    """A price as Decimal: not negative, at most 8 decimals."""
+    if value is None:
+        if required:
+            raise exception.Invalid('%s is required.' % field)
+        return None
+    if isinstance(value, bool) or not isinstance(
+            value, (int, str, decimal.Decimal)):
+        raise exception.Invalid('%s must be a decimal number.' % field)
+    try:
+        amount = decimal.Decimal(value)
+    except decimal.InvalidOperation:
+        raise exception.Invalid('%s must be a decimal number.' % field)
+    if not amount.is_finite():
+        raise exception.Invalid('%s must be a decimal number.' % field)
+    if amount < 0:
+        raise exception.Invalid('%s must not be negative.' % field)
+    if amount.as_tuple().exponent < -MAX_DECIMALS and \
+            amount != round(amount, MAX_DECIMALS):
+        raise exception.Invalid('%s has more than %d decimal places.'
+                                % (field, MAX_DECIMALS))
+    if amount.adjusted() >= MAX_DIGITS - MAX_DECIMALS:
+        raise exception.Invalid('%s is too large.' % field)
+    return amount
+
+
+def oldest_open_period_start(context, policy, now):
+    """Start of the oldest period not yet invoiced: versions may not take
+    effect before it, so issued invoices never change."""
+    current = periods.period_start(now, policy.timezone)
+    oldest = db_invoices.oldest_open_period(context)
+    return current if oldest is None else min(oldest, current)
+
+
+def check_effective_from(context, policy, effective_from, now):
+    if effective_from is None:
+        return None
+    if effective_from < oldest_open_period_start(context, policy, now):
+        raise exception.Invalid(
+            'effective_from is before the oldest open invoice period.')
+    return effective_from
+
+
+def set_price(context, policy, kind, key, hourly, monthly, effective_from,
+              now):
+    """Add a version to (kind, key), creating the key if needed; returns
+    the key id."""
+    key = check_kind(kind, key)
+    hourly = check_amount('hourly_price', hourly)
+    monthly = check_amount('monthly_price', monthly, required=False)
+    effective_from = check_effective_from(context, policy, effective_from,
+                                          now)
+    row = db_ratecard.find_key(context, kind, key)
+    if row is not None:
+        try:
+            db_ratecard.add_version(context, kind, row.id, hourly, monthly,
+                                    effective_from, now)
+            return row.id
+        except exception.NotFound:
+            pass
+    return db_ratecard.create_price(context, kind, key, hourly, monthly,
+                                    effective_from, now)
