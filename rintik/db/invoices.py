@@ -173,3 +173,14 @@ def oldest_open_period(context):
     return context.session.execute(sa.select(
         sa.func.min(INVOICES.c.period_start)).where(
         INVOICES.c.state == IN_PROGRESS)).scalar()
+
+
+@main_context_manager.writer
+def delete_billing_state(context):
+    """Delete invoices, segments, balances, their ledger, notifications
+    and billing projects (reset_billing)."""
+    session = context.session
+    for model in (models.BalanceTransaction, models.Balance,
+                  models.InvoiceSegment, models.Invoice,
+                  models.Notification, models.Project):
+        session.execute(model.__table__.delete())

@@ -298,3 +298,13 @@ def _quarantine_row(envelope, reason, now):
 
 def _text(value):
     return value[:255] if isinstance(value, str) else None
+
+
+@main_context_manager.reader
+def known_resources(context, keys):
+    """The (resource_type, resource_id) pairs among ``keys`` that have
+    observations."""
+    found = set()
+    for chunk in _chunks(sorted(set(keys))):
+        found.update(_existing_resource_pks(context.session, chunk))
+    return found

@@ -62,7 +62,6 @@ def close_window(context, end):
 
 
 @main_context_manager.writer
-def delete_all(context):
-    """Forget every window and setting except the rate card (reset)."""
+def delete_windows(context):
+    """Forget every billing window (reset_billing): billing is disabled."""
     context.session.execute(WINDOWS.delete())
-    context.session.execute(SETTINGS.delete())

@@ -1,0 +1,65 @@
+"""Admin actions on invoices and on the whole billing state."""
+
+import decimal
+
+from rintik.db import balances
+from rintik.db.engine import main_context_manager
+from rintik.db import invoices as db_invoices
+from rintik.db import ratecard as db_ratecard
+from rintik.db import settings as db_settings
+from rintik import exception
+
+ZERO = decimal.Decimal(0)
+
+
+def _invoice(context, invoice_id, state, verb):
+    invoice = db_invoices.get_invoice(context, invoice_id)
+    if invoice is None:
+        raise exception.NotFound()
+    if invoice.state != state:
+        raise exception.Conflict('Only an invoice in state %d can be %s.'
+                                 % (state, verb))
+    return invoice
+
+
+def finish(context, invoice_id, skip_balance, now):
+    """Mark an unpaid invoice paid, deducting its total from the balance
+    unless skipped; Conflict when the balance does not cover it."""
+    with main_context_manager.writer.using(context):
+        invoice = _invoice(context, invoice_id, db_invoices.UNPAID,
+                           'finished')
+        deducted = ZERO
+        if not skip_balance and invoice.total > 0:
+            if balances.amount(context, invoice.project_id) < invoice.total:
+                raise exception.Conflict(
+                    'The balance does not cover the invoice total.')
+            balances.record(context, invoice.project_id, balances.TOP_DOWN,
+                            invoice.total, 'Payment of invoice %d'
+                            % invoice.id, now, invoice.id)
+            deducted = invoice.total
+        db_invoices.set_state(context, invoice.id, db_invoices.FINISHED,
+                              now, deducted, now)
+
+
+def rollback_to_unpaid(context, invoice_id, skip_balance, now):
+    """Back from finished to unpaid, refunding exactly what was deducted
+    for this invoice unless skipped."""
+    with main_context_manager.writer.using(context):
+        invoice = _invoice(context, invoice_id, db_invoices.FINISHED,
+                           'rolled back')
+        if not skip_balance and invoice.deducted > 0:
+            balances.record(context, invoice.project_id, balances.TOP_UP,
+                            invoice.deducted, 'Refund of invoice %d'
+                            % invoice.id, now, invoice.id)
+        db_invoices.set_state(context, invoice.id, db_invoices.UNPAID, None,
+                              ZERO, now)
+
+
+def reset(context, keep_prices):
+    """Wipe projects, invoices, balances, notifications and billing
+    windows (and prices unless kept). Metered usage and settings stay."""
+    with main_context_manager.writer.using(context):
+        db_invoices.delete_billing_state(context)
+        db_settings.delete_windows(context)
+        if not keep_prices:
+            db_ratecard.delete_all(context)
