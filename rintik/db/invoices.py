@@ -184,3 +184,17 @@ def delete_billing_state(context):
                   models.InvoiceSegment, models.Invoice,
                   models.Notification, models.Project):
         session.execute(model.__table__.delete())
+
+
+@main_context_manager.reader
+def get_project(context, project_id):
+    return context.session.execute(sa.select(PROJECTS).where(
+        PROJECTS.c.project_id == project_id)).first()
+
+
+@main_context_manager.writer
+def set_project_email(context, project_id, email):
+    """Set a known project's notification addresses; False if unknown."""
+    return bool(context.session.execute(PROJECTS.update().where(
+        PROJECTS.c.project_id == project_id).values(
+        email_notification=email)).rowcount)
