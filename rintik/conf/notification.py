@@ -56,12 +56,13 @@ OPTS = [
              'namespace) to load. A name that does not exist stops the '
              'monitor at start-up.'),
     cfg.ListOpt(
-        'billable_instance_states',
-        default=['active', 'paused', 'suspended', 'stopped', 'rescued',
-                 'resized', 'shelved', 'migrating'],
-        help='Nova vm_states in which an instance is charged. Any other '
-             'state (building, shelved_offloaded, soft-delete, deleted, '
-             'error) stops the flavor charge.'),
+        'unbillable_instance_states',
+        default=['building', 'shelved_offloaded', 'soft-delete', 'deleted',
+                 'error'],
+        help='Nova vm_states in which an instance is not charged. Every '
+             'other state (active, paused, suspended, stopped, rescued, '
+             'resized, shelved, and any state a newer Nova adds) is '
+             'charged at the flavor price.'),
     cfg.IntOpt(
         'batch_size',
         default=100,

@@ -17,8 +17,8 @@ class InstanceHandler(base.NotificationHandler):
         super().__init__(conf)
         self.versioned = conf.notification.nova_format == 'versioned'
         self.prefix = 'instance.' if self.versioned else 'compute.instance.'
-        self.billable_states = frozenset(
-            conf.notification.billable_instance_states)
+        self.unbillable_states = frozenset(
+            conf.notification.unbillable_instance_states)
 
     def handles(self, event_type):
         if not event_type.startswith(self.prefix):
@@ -52,8 +52,9 @@ class InstanceHandler(base.NotificationHandler):
         if event_type == self.prefix + 'delete.end':
             return [facts.Observation('instance', instance_id, project_id,
                                       gone=True, name=name)]
-        billable = (instance.get('state') in self.billable_states
-                    and price_key is not None)
+        # Without a flavor the usage is still billable, and so shows up as
+        # unpriced instead of disappearing (PRODUCT.md §2.7).
+        billable = instance.get('state') not in self.unbillable_states
         return [facts.Observation(
             'instance', instance_id, project_id, billable=billable,
             price_key=price_key, quantity=ONE, name=name)]

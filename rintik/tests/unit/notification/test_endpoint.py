@@ -1,0 +1,150 @@
+"""The batch endpoint acknowledges only what is committed."""
+
+import datetime
+import decimal
+import threading
+from unittest import mock
+
+from oslo_db import exception as db_exc
+import oslo_messaging
+import testscenarios
+
+from rintik.db import metering
+from rintik.db import queries
+from rintik.handlers import manager
+from rintik.notification import endpoint
+from rintik.notification import processor
+from rintik.tests import base
+from rintik.tests import fixtures as rintik_fixtures
+
+load_tests = testscenarios.load_tests_apply_scenarios
+
+UTC = datetime.timezone.utc
+VOLUME_USAGE = [(
+    'volume', 'f54b1d2f-4514-4688-8da7-4bc66767b6be',
+    '1816a16093df465dbc609cf638422a05',
+    '3706aa72-cb65-4971-83e8-48e1477efd1d', decimal.Decimal(1),
+    datetime.datetime(2016, 3, 7, 16, 23, 9, tzinfo=UTC), None)]
+
+
+def batch_message(path):
+    """A fixture as oslo.messaging's batch dispatcher hands it over."""
+    notification = rintik_fixtures.load_notification(path)
+    return {'ctxt': notification.get('ctxt', {}),
+            'publisher_id': notification['publisher_id'],
+            'event_type': notification['event_type'],
+            'payload': notification['payload'],
+            'metadata': {'message_id': notification['message_id'],
+                         'timestamp': notification['timestamp']}}
+
+
+class EndpointTestCase(base.DbTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.endpoint = endpoint.BatchEndpoint(
+            processor.Processor(manager.HandlerSet(self.conf)))
+
+    def usage(self):
+        return [(row.resource_type, row.resource_id, row.project_id,
+                 row.price_key, row.quantity, row.start, row.end)
+                for row in queries.usage_intervals(self.context)]
+
+
+class TestInfo(EndpointTestCase):
+
+    def test_committed_batch_is_handled(self):
+        result = self.endpoint.info([
+            batch_message('cinder__volume.create.end__1.json'),
+            batch_message('neutron__port.create.end__1.json')])
+        self.assertEqual(oslo_messaging.NotificationResult.HANDLED, result)
+        self.assertEqual(VOLUME_USAGE, self.usage())
+
+    def test_quarantined_batch_is_handled(self):
+        message = batch_message('cinder__volume.create.end__1.json')
+        message['metadata']['timestamp'] = 'yesterday'
+        self.assertEqual(oslo_messaging.NotificationResult.HANDLED,
+                         self.endpoint.info([message]))
+        [row] = queries.quarantined(self.context)
+        self.assertEqual("envelope timestamp 'yesterday' is not a valid "
+                         "time", row.reason)
+        self.assertEqual('INFO', row.priority)
+
+    def test_redelivery_after_requeue(self):
+        messages = [batch_message('cinder__volume.create.end__1.json')]
+        with mock.patch.object(metering, 'store_batch',
+                               side_effect=db_exc.DBConnectionError()):
+            self.assertEqual(oslo_messaging.NotificationResult.REQUEUE,
+                             self.endpoint.info(messages))
+        self.assertEqual([], self.usage())
+        self.assertEqual(oslo_messaging.NotificationResult.HANDLED,
+                         self.endpoint.info(messages))
+        self.assertEqual(VOLUME_USAGE, self.usage())
+
+
+class TestRequeue(EndpointTestCase):
+    """Nothing is acknowledged when the batch was not committed."""
+
+    scenarios = [
+        ('connection', {'error': db_exc.DBConnectionError()}),
+        ('deadlock', {'error': db_exc.DBDeadlock()}),
+        ('unexpected', {'error': RuntimeError('boom')}),
+    ]
+
+    def test_requeued(self):
+        with mock.patch.object(metering, 'store_batch',
+                               side_effect=self.error) as store:
+            result = self.endpoint.info([
+                batch_message('cinder__volume.create.end__1.json')])
+        self.assertEqual(oslo_messaging.NotificationResult.REQUEUE, result)
+        self.assertEqual(1, store.call_count)
+        self.assertEqual([], self.usage())
+        self.assertEqual([], queries.quarantined(self.context))
+
+
+class TestFakeTransport(base.TestCase):
+    """The endpoint behind a real batch listener on the fake:// driver:
+    a requeued notification comes back and is then acknowledged."""
+
+    def test_requeue_then_handled(self):
+        transport = oslo_messaging.get_notification_transport(
+            self.conf, url='fake://')
+        self.addCleanup(transport.cleanup)
+        seen = []
+        done = threading.Event()
+        results = [oslo_messaging.NotificationResult.REQUEUE,
+                   oslo_messaging.NotificationResult.HANDLED]
+
+        def process(context, envelopes):
+            seen.append(envelopes)
+            if results[0] is oslo_messaging.NotificationResult.REQUEUE:
+                results.pop(0)
+                raise db_exc.DBConnectionError()
+            done.set()
+            return processor.Outcome(len(envelopes), 0, 0, 0)
+
+        fake_processor = mock.Mock(spec=processor.Processor)
+        fake_processor.process.side_effect = process
+        listener = oslo_messaging.get_batch_notification_listener(
+            transport, [oslo_messaging.Target(topic='notifications')],
+            [endpoint.BatchEndpoint(fake_processor)], allow_requeue=True,
+            pool='rintik', batch_size=10, batch_timeout=1)
+        listener.start()
+        self.addCleanup(listener.wait)
+        self.addCleanup(listener.stop)
+        notifier = oslo_messaging.Notifier(
+            transport, publisher_id='volume.host1', driver='messagingv2',
+            topics=['notifications'])
+        notifier.info({}, 'volume.create.end',
+                      {'volume_id': 'v1', 'size': 1})
+        self.assertTrue(done.wait(30))
+        self.assertEqual(2, len(seen))
+        self.assertEqual(seen[0], seen[1])
+        [envelope] = seen[1]
+        self.assertEqual('volume.create.end', envelope['event_type'])
+        self.assertEqual('volume.host1', envelope['publisher_id'])
+        self.assertEqual('INFO', envelope['priority'])
+        self.assertEqual({'volume_id': 'v1', 'size': 1},
+                         envelope['payload'])
+        self.assertTrue(envelope['message_id'])
+        self.assertTrue(envelope['timestamp'])
