@@ -34,8 +34,28 @@ class BatchEndpoint:
                         len(envelopes))
             return oslo_messaging.NotificationResult.REQUEUE
         except Exception:
-            LOG.exception('Unexpected error storing %d notifications; '
-                          'requeueing them', len(envelopes))
-            return oslo_messaging.NotificationResult.REQUEUE
+            LOG.exception('Unexpected error storing a batch of %d '
+                          'notifications; storing them one by one',
+                          len(envelopes))
+            return self._one_by_one(context, envelopes)
         LOG.debug('Batch of %d: %s', len(envelopes), outcome)
+        return oslo_messaging.NotificationResult.HANDLED
+
+    def _one_by_one(self, context, envelopes):
+        """Store each envelope alone so that one that can never be stored
+        goes to the quarantine instead of blocking the queue."""
+        try:
+            for single in envelopes:
+                try:
+                    self.processor.process(context, [single])
+                except TRANSIENT_DB_ERRORS:
+                    raise
+                except Exception as error:
+                    self.processor.quarantine(
+                        context, single, 'storage error: %s' %
+                        type(error).__name__)
+        except Exception:
+            LOG.exception('Database unavailable; requeueing %d '
+                          'notifications', len(envelopes))
+            return oslo_messaging.NotificationResult.REQUEUE
         return oslo_messaging.NotificationResult.HANDLED

@@ -64,3 +64,11 @@ class Processor:
                                           source=self.source)
         return Outcome(stored, len(records) - stored, ignored,
                        len(quarantined))
+
+    def quarantine(self, context, envelope, reason):
+        """Keep one envelope in the quarantine with ``reason``."""
+        envelope = dict(envelope,
+                        message_id=envelope_mod.message_id(envelope))
+        LOG.warning('Quarantined %s %s: %s', envelope.get('event_type'),
+                    envelope['message_id'], reason)
+        metering.store_batch(context, [], [(envelope, reason)])

@@ -86,9 +86,10 @@ class TestRequeue(EndpointTestCase):
     """Nothing is acknowledged when the batch was not committed."""
 
     scenarios = [
-        ('connection', {'error': db_exc.DBConnectionError()}),
-        ('deadlock', {'error': db_exc.DBDeadlock()}),
-        ('unexpected', {'error': RuntimeError('boom')}),
+        ('connection', {'error': db_exc.DBConnectionError(), 'calls': 1}),
+        ('deadlock', {'error': db_exc.DBDeadlock(), 'calls': 1}),
+        # Batch, then the message alone, then its quarantine: all fail.
+        ('unexpected', {'error': RuntimeError('boom'), 'calls': 3}),
     ]
 
     def test_requeued(self):
@@ -97,9 +98,33 @@ class TestRequeue(EndpointTestCase):
             result = self.endpoint.info([
                 batch_message('cinder__volume.create.end__1.json')])
         self.assertEqual(oslo_messaging.NotificationResult.REQUEUE, result)
-        self.assertEqual(1, store.call_count)
+        self.assertEqual(self.calls, store.call_count)
         self.assertEqual([], self.usage())
         self.assertEqual([], queries.quarantined(self.context))
+
+
+class TestPoisonMessage(EndpointTestCase):
+    """A message that can never be stored does not block its batch: the
+    others are committed and it is quarantined with the reason."""
+
+    def test_poison_message_quarantined(self):
+        real_store = metering.store_batch
+        poison = 'e9495361-c04d-4350-94d2-478ef7e49804'
+
+        def store(context, records, quarantined, **kwargs):
+            if any(record[0] == poison for record in records):
+                raise ValueError('value too long for column')
+            return real_store(context, records, quarantined, **kwargs)
+
+        with mock.patch.object(metering, 'store_batch', side_effect=store):
+            result = self.endpoint.info([
+                batch_message('cinder__volume.create.end__1.json'),
+                batch_message('neutron__floatingip.delete.end__1.json')])
+        self.assertEqual(oslo_messaging.NotificationResult.HANDLED, result)
+        self.assertEqual(VOLUME_USAGE, self.usage())
+        self.assertEqual([(poison, 'storage error: ValueError')],
+                         [(row.message_id, row.reason)
+                          for row in queries.quarantined(self.context)])
 
 
 class TestFakeTransport(base.TestCase):
