@@ -2,6 +2,7 @@
 
 from oslo_config import cfg
 
+from rintik.conf import api
 from rintik.conf import billing
 from rintik.conf import database
 from rintik.conf import default
@@ -15,3 +16,4 @@ database.register_opts(CONF)
 messaging.register_opts(CONF)
 notification.register_opts(CONF)
 billing.register_opts(CONF)
+api.register_opts(CONF)

@@ -1,0 +1,48 @@
+"""The WSGI application: the pecan app and its middleware, built in
+code."""
+
+from keystonemiddleware import auth_token
+import oslo_middleware
+import pecan
+
+from rintik.api.controllers import root
+from rintik.api import hooks
+from rintik.api.middleware import body_limit
+from rintik.api.middleware import json_errors
+from rintik.api.middleware import noauth
+from rintik.api.middleware import public_routes
+from rintik.api import renderers
+
+
+def _pecan_app():
+    return pecan.make_app(
+        root.RootController(),
+        hooks=[hooks.ContextHook(), hooks.ErrorHook()],
+        custom_renderers={'json': renderers.JsonRenderer},
+        default_renderer='json',
+        force_canonical=False,
+        guess_content_type_from_ext=False)
+
+
+def _authenticated(application, conf):
+    if conf.api.auth_strategy == 'noauth':
+        return noauth.NoAuth(application)
+    protected = auth_token.AuthProtocol(application,
+                                        {'oslo_config_config': conf})
+    return public_routes.PublicRoutes(application, protected,
+                                      root.PUBLIC_PATHS)
+
+
+def setup_app(conf):
+    """The API application configured by ``conf`` (already parsed).
+
+    From the outside in: request id, CORS, proxy headers, JSON errors,
+    body size limit, authentication, then pecan.
+    """
+    application = _authenticated(_pecan_app(), conf)
+    application = body_limit.BodySizeLimit(application,
+                                           conf.api.max_request_body_size)
+    application = json_errors.JsonErrors(application)
+    application = oslo_middleware.HTTPProxyToWSGI(application, conf)
+    application = oslo_middleware.CORS(application, conf)
+    return oslo_middleware.RequestId(application)

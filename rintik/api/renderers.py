@@ -1,0 +1,31 @@
+"""The JSON renderer of every controller."""
+
+import datetime
+import decimal
+import json
+
+from rintik.api import utils
+
+
+def _encode(value):
+    if isinstance(value, datetime.datetime):
+        return utils.isotime(value)
+    if isinstance(value, decimal.Decimal):
+        return format(value, 'f')
+    raise TypeError('%s is not JSON serialisable' % type(value).__name__)
+
+
+def dumps(value):
+    """``value`` as JSON: datetimes as ISO 8601 UTC with Z, decimals as
+    strings (never through a binary float)."""
+    return json.dumps(value, default=_encode)
+
+
+class JsonRenderer:
+    """pecan's 'json' renderer, replaced by ours."""
+
+    def __init__(self, path, extra_vars):
+        pass
+
+    def render(self, template_path, namespace):
+        return dumps(namespace)

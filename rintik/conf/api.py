@@ -1,0 +1,64 @@
+"""The [api] group: how rintik-api listens and authenticates."""
+
+from oslo_config import cfg
+
+GROUP = cfg.OptGroup(
+    'api',
+    title='API options',
+    help='The REST API that the Rintik Dashboard and other clients call.')
+
+NOAUTH_HOST = '127.0.0.1'
+
+OPTS = [
+    cfg.HostAddressOpt(
+        'host',
+        default='0.0.0.0',
+        help='Address rintik-api binds to. Only the built-in server uses '
+             'it; under uWSGI, mod_wsgi or gunicorn the WSGI server '
+             'binds. When auth_strategy is noauth and this option is not '
+             'set, rintik-api binds to %s instead, so that an '
+             'unauthenticated API is never exposed by accident.'
+             % NOAUTH_HOST),
+    cfg.PortOpt(
+        'port',
+        default=8182,
+        help='TCP port rintik-api listens on. Only the built-in server '
+             'uses it.'),
+    cfg.StrOpt(
+        'auth_strategy',
+        default='keystone',
+        choices=[('keystone', 'every request but GET / and GET '
+                              '/healthcheck needs a Keystone token, '
+                              'validated by keystonemiddleware (configure '
+                              '[keystone_authtoken])'),
+                 ('noauth', 'development only: no token is checked; the '
+                            'caller is whoever the X-Project-Id, '
+                            'X-User-Id and X-Roles headers say (no '
+                            'X-Roles means admin)')],
+        help='How API requests are authenticated.'),
+    cfg.IntOpt(
+        'max_request_body_size',
+        default=1048576,
+        min=1,
+        help='Largest request body, in bytes, the API accepts. A larger '
+             'body is refused with 400 before it is read.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return {GROUP: OPTS}
+
+
+def bind_host(conf):
+    """The address rintik-api binds to: [api] host, except that noauth
+    binds to the loopback address unless host was set explicitly."""
+    location = conf.get_location('host', group='api').location
+    if (conf.api.auth_strategy == 'noauth'
+            and location == cfg.Locations.opt_default):
+        return NOAUTH_HOST
+    return conf.api.host
