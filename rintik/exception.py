@@ -14,7 +14,12 @@ class NotFound(RintikException):
 
 
 class Invalid(RintikException):
-    """Input that breaks a rule; the message says which."""
+    """Input that breaks a rule; the message says which, ``field`` names
+    the input at fault when there is one."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 class Duplicate(RintikException):

@@ -3,6 +3,7 @@
 from pecan import hooks
 
 from rintik.api import errors
+from rintik.api import utils
 from rintik.common import policy
 from rintik import context as rintik_context
 from rintik import exception
@@ -20,10 +21,16 @@ class ContextHook(hooks.PecanHook):
 
 
 class ErrorHook(hooks.PecanHook):
-    """Answer an ApiError (or rintik's NotFound) with its JSON body."""
+    """Answer an ApiError (or rintik's NotFound, Invalid, Conflict) with
+    its JSON body."""
 
     def on_error(self, state, error):
         if isinstance(error, exception.NotFound):
             error = errors.NotFound()
+        elif isinstance(error, exception.Invalid):
+            error = errors.InvalidFields(
+                {error.field or utils.NON_FIELD_ERRORS: [str(error)]})
+        elif isinstance(error, exception.Conflict):
+            error = errors.Conflict(str(error))
         if isinstance(error, errors.ApiError):
             return errors.json_response(error.status, error.body)

@@ -19,7 +19,7 @@ def check_kind(kind, key):
         raise exception.Invalid('Unknown price kind %s.' % kind)
     if kind in KEYED and not key:
         raise exception.Invalid('A %s price needs its %s.'
-                                % (kind, KEYED[kind]))
+                                % (kind, KEYED[kind]), field=KEYED[kind])
     if kind not in KEYED and key:
         raise exception.Invalid('A %s price has no key.' % kind)
     return key or ''
@@ -27,27 +27,29 @@ def check_kind(kind, key):
 
 def check_amount(field, value, required=True):
     """A price as Decimal: not negative, at most 8 decimals."""
+    def invalid(problem):
+        return exception.Invalid('%s %s.' % (field, problem), field=field)
+
     if value is None:
         if required:
-            raise exception.Invalid('%s is required.' % field)
+            raise invalid('is required')
         return None
     if isinstance(value, bool) or not isinstance(
             value, (int, str, decimal.Decimal)):
-        raise exception.Invalid('%s must be a decimal number.' % field)
+        raise invalid('must be a decimal number')
     try:
         amount = decimal.Decimal(value)
     except decimal.InvalidOperation:
-        raise exception.Invalid('%s must be a decimal number.' % field)
+        raise invalid('must be a decimal number')
     if not amount.is_finite():
-        raise exception.Invalid('%s must be a decimal number.' % field)
+        raise invalid('must be a decimal number')
     if amount < 0:
-        raise exception.Invalid('%s must not be negative.' % field)
+        raise invalid('must not be negative')
     if amount.as_tuple().exponent < -MAX_DECIMALS and \
             amount != round(amount, MAX_DECIMALS):
-        raise exception.Invalid('%s has more than %d decimal places.'
-                                % (field, MAX_DECIMALS))
+        raise invalid('has more than %d decimal places' % MAX_DECIMALS)
     if amount.adjusted() >= MAX_DIGITS - MAX_DECIMALS:
-        raise exception.Invalid('%s is too large.' % field)
+        raise invalid('is too large')
     return amount
 
 
@@ -64,7 +66,8 @@ def check_effective_from(context, policy, effective_from, now):
         return None
     if effective_from < oldest_open_period_start(context, policy, now):
         raise exception.Invalid(
-            'effective_from is before the oldest open invoice period.')
+            'effective_from is before the oldest open invoice period.',
+            field='effective_from')
     return effective_from
 
 

@@ -46,20 +46,23 @@ def get_setting(context, name):
 
 def validate(name, value):
     """``value`` checked against the setting's type; Invalid otherwise."""
+    def invalid(message):
+        return exception.Invalid(message, field=name)
+
     spec = SPECS.get(name)
     if spec is None:
-        raise exception.Invalid('Unknown setting %s.' % name)
+        raise invalid('Unknown setting %s.' % name)
     if spec.read_only:
-        raise exception.Invalid(
-            '%s is read-only: enable or disable billing instead.' % name)
+        raise invalid('%s is read-only: enable or disable billing instead.'
+                      % name)
     if spec.type is int and (isinstance(value, bool) or
                              not isinstance(value, int)):
-        raise exception.Invalid('%s must be an integer.' % name)
+        raise invalid('%s must be an integer.' % name)
     if spec.type is not int and not isinstance(value, spec.type):
-        raise exception.Invalid('%s must be a %s.' % (
+        raise invalid('%s must be a %s.' % (
             name, {bool: 'boolean', str: 'string'}[spec.type]))
     if name == 'invoice_tax' and not 0 <= value <= 100:
-        raise exception.Invalid('invoice_tax must be between 0 and 100.')
+        raise invalid('invoice_tax must be between 0 and 100.')
     return value
 
 
