@@ -39,13 +39,26 @@ def record(context, project_id, action, amount, description, now,
     row = _locked(session, project_id, now)
     delta = amount if action == TOP_UP else -amount
     if row.amount + delta < 0 and not allow_negative:
-        raise exception.Invalid('The balance does not cover %s.' % amount)
+        raise exception.Invalid('The balance does not cover %s.' % amount,
+                                field='amount')
     session.execute(BALANCES.update().where(BALANCES.c.id == row.id).values(
         amount=row.amount + delta, updated_at=now))
     return session.execute(TRANSACTIONS.insert().values(
         balance_id=row.id, amount=amount, action=action,
         description=description, invoice_id=invoice_id,
         created_at=now)).inserted_primary_key[0]
+
+
+@main_context_manager.writer
+def ensure(context, project_id, now):
+    """The project's balance row, opened at 0 if it has none."""
+    return _locked(context.session, project_id, now)
+
+
+@main_context_manager.reader
+def get_transaction(context, transaction_id):
+    return context.session.execute(sa.select(TRANSACTIONS).where(
+        TRANSACTIONS.c.id == transaction_id)).first()
 
 
 @main_context_manager.reader

@@ -77,6 +77,17 @@ def price_history(context, kind, key_id):
 
 
 @main_context_manager.reader
+def latest_version(context, key_id):
+    """(key row, the version added last) of a key."""
+    key = context.session.execute(sa.select(KEYS).where(
+        KEYS.c.id == key_id)).first()
+    version = context.session.execute(sa.select(VERSIONS).where(
+        VERSIONS.c.price_key_id == key_id).order_by(
+        VERSIONS.c.id.desc()).limit(1)).first()
+    return key, version
+
+
+@main_context_manager.reader
 def find_key(context, kind, key):
     """The key row of (kind, key), or None."""
     return context.session.execute(sa.select(KEYS).where(

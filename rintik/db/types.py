@@ -34,14 +34,19 @@ class ExactDecimal(sa.types.TypeDecorator):
         if value is None:
             return None
         value = decimal.Decimal(value)
+        if value.as_tuple().exponent < -self.scale:
+            self._check_scale(value)
+        if dialect.name == 'sqlite':
+            return str(value)
+        return value
+
+    def _check_scale(self, value):
+        """Refuse a value that would lose digits in the column."""
         with decimal.localcontext(prec=self.precision + 10):
             if value != value.quantize(decimal.Decimal(1).scaleb(
                     -self.scale)):
                 raise ValueError('%s has more than %d decimal places'
                                  % (value, self.scale))
-        if dialect.name == 'sqlite':
-            return str(value)
-        return value
 
     def process_result_value(self, value, dialect):
         if value is None:

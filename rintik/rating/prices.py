@@ -71,22 +71,43 @@ def check_effective_from(context, policy, effective_from, now):
     return effective_from
 
 
+def _checked(context, policy, hourly, monthly, effective_from, now):
+    return (check_amount('hourly_price', hourly),
+            check_amount('monthly_price', monthly, required=False),
+            check_effective_from(context, policy, effective_from, now))
+
+
+def create(context, policy, kind, key, hourly, monthly, effective_from,
+           now):
+    """Create (kind, key) with its first version, or give a deleted key a
+    new version; Duplicate when the key is live. Returns the key id."""
+    key = check_kind(kind, key)
+    return db_ratecard.create_price(
+        context, kind, key,
+        *_checked(context, policy, hourly, monthly, effective_from, now),
+        now=now)
+
+
+def add_version(context, policy, kind, key_id, hourly, monthly,
+                effective_from, now):
+    """A new version of a live key; NotFound otherwise."""
+    db_ratecard.add_version(
+        context, kind, key_id,
+        *_checked(context, policy, hourly, monthly, effective_from, now),
+        now=now)
+
+
 def set_price(context, policy, kind, key, hourly, monthly, effective_from,
               now):
     """Add a version to (kind, key), creating the key if needed; returns
     the key id."""
-    key = check_kind(kind, key)
-    hourly = check_amount('hourly_price', hourly)
-    monthly = check_amount('monthly_price', monthly, required=False)
-    effective_from = check_effective_from(context, policy, effective_from,
-                                          now)
-    row = db_ratecard.find_key(context, kind, key)
+    row = db_ratecard.find_key(context, kind, check_kind(kind, key))
     if row is not None:
         try:
-            db_ratecard.add_version(context, kind, row.id, hourly, monthly,
-                                    effective_from, now)
+            add_version(context, policy, kind, row.id, hourly, monthly,
+                        effective_from, now)
             return row.id
         except exception.NotFound:
             pass
-    return db_ratecard.create_price(context, kind, key, hourly, monthly,
-                                    effective_from, now)
+    return create(context, policy, kind, key, hourly, monthly,
+                  effective_from, now)

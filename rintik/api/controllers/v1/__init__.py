@@ -13,6 +13,13 @@ and mixes a JSON body's keys into keyword arguments.
 import pecan
 
 from rintik.api.controllers import base
+from rintik.api.controllers.v1 import balance
+from rintik.api.controllers.v1 import invoice
+from rintik.api.controllers.v1 import notification
+from rintik.api.controllers.v1 import overview
+from rintik.api.controllers.v1 import price
+from rintik.api.controllers.v1 import settings
+from rintik.api.controllers.v1 import usage
 
 
 def version(host_url):
@@ -23,6 +30,15 @@ def version(host_url):
 
 class ApiController(base.Controller):
     """Mount point of the resource controllers."""
+
+    price = price.PriceController()
+    settings = settings.SettingsController()
+    invoice = invoice.InvoiceController()
+    admin_overview = overview.AdminOverviewController()
+    project_overview = overview.ProjectOverviewController()
+    notification = notification.NotificationController()
+    balance = balance.BalanceController()
+    usage = usage.UsageController()
 
     @pecan.expose('json')
     def get_all(self):

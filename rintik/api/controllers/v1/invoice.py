@@ -1,0 +1,186 @@
+"""``/api/invoice/``: invoices, and the admin actions of billing."""
+
+import pecan
+
+from rintik.api.controllers import base
+from rintik.api.controllers.v1 import common
+from rintik.api import utils
+from rintik.db import invoices as db_invoices
+from rintik.db import settings as db_settings
+from rintik import exception
+from rintik.rating import actions
+from rintik.rating import invoicing
+from rintik.rating import rollover
+from rintik.rating import snapshot
+from rintik.rating import views
+
+DATE = {'type': 'string', 'minLength': 1}
+TENANT = {'type': 'string', 'minLength': 1, 'maxLength': 64}
+GB = {'type': ['number', 'string']}
+
+
+def _items(*fields, **typed):
+    properties = {field: {'type': ['string', 'null']} for field in fields}
+    properties.update(typed, tenant_id=TENANT, start_date=DATE)
+    required = ['tenant_id', 'start_date'] + [
+        field for field in list(fields)[:1]] + list(typed)
+    return {'type': 'array', 'items': {
+        'type': 'object', 'properties': properties, 'required': required}}
+
+
+ENABLE_SCHEMA = {
+    'type': 'object',
+    'properties': {
+        'start_date': {'type': ['string', 'null']},
+        'instances': _items('instance_id', 'name', 'flavor_id'),
+        'volumes': _items('volume_id', 'volume_name', 'volume_type_id',
+                          space_allocation_gb=GB),
+        'floating_ips': _items('fip_id', 'ip'),
+        'routers': _items('router_id', 'name'),
+        'snapshots': _items('snapshot_id', 'name', space_allocation_gb=GB),
+        'images': _items('image_id', 'name', space_allocation_gb=GB),
+    },
+}
+ARRAYS = ('instances', 'volumes', 'floating_ips', 'routers', 'snapshots',
+          'images')
+SUCCESS = {'status': 'success'}
+
+
+def _invoice_id(value):
+    try:
+        return int(value)
+    except ValueError:
+        raise exception.NotFound()
+
+
+def _emails(context, project_ids):
+    emails = {}
+    for project_id in set(project_ids):
+        project = db_invoices.get_project(context, project_id)
+        emails[project_id] = project.email_notification if project else ''
+    return emails
+
+
+def full(context, invoice, email=None):
+    """The full invoice object of one invoice."""
+    lines, ids = invoicing.invoice_lines(context, invoice, common.policy(),
+                                         common.now())
+    return views.full_invoice(invoice, lines, ids, email, common.currency())
+
+
+def simple(context, invoice):
+    subtotal = invoice.subtotal
+    if invoice.state == db_invoices.IN_PROGRESS:
+        lines, _ids = invoicing.invoice_lines(context, invoice,
+                                              common.policy(), common.now())
+        subtotal = invoicing.totals(lines, 0, common.currency()).subtotal
+    return views.simple_invoice(invoice, subtotal, common.currency())
+
+
+class InvoiceController(base.Controller):
+
+    _custom_actions = {
+        'simple_list': ['GET'],
+        'enable_billing': ['POST'],
+        'disable_billing': ['POST'],
+        'reset_billing': ['POST'],
+        'reset_transaction_data': ['POST'],
+        'finish': ['GET', 'POST'],
+        'rollback_to_unpaid': ['GET', 'POST'],
+    }
+
+    def _listed(self):
+        project = utils.project_scope(common.query('tenant_id'))
+        utils.authorize('rintik:invoice:list', {'project_id': project})
+        limit, marker = utils.pagination(common.query('limit'),
+                                         common.query('marker'))
+        if marker is not None:
+            marker = _invoice_id(marker)
+        return db_invoices.list_invoices(pecan.request.context, project,
+                                         limit, marker)
+
+    @pecan.expose('json')
+    def get_all(self):
+        context = pecan.request.context
+        invoices = self._listed()
+        emails = _emails(context, [i.project_id for i in invoices])
+        return [full(context, invoice, emails[invoice.project_id])
+                for invoice in invoices]
+
+    @pecan.expose('json')
+    def simple_list(self):
+        context = pecan.request.context
+        return [simple(context, invoice) for invoice in self._listed()]
+
+    def _owned(self, invoice_id, rule):
+        """The invoice if it belongs to the project in scope, else 404."""
+        project = utils.project_scope(common.query('tenant_id'))
+        utils.authorize(rule, {'project_id': project})
+        invoice = db_invoices.get_invoice(pecan.request.context,
+                                          _invoice_id(invoice_id))
+        if invoice is None or (invoice.project_id != project and
+                               not pecan.request.context.is_admin):
+            raise exception.NotFound()
+        return invoice
+
+    @pecan.expose('json')
+    def get_one(self, invoice_id):
+        context = pecan.request.context
+        invoice = self._owned(invoice_id, 'rintik:invoice:get')
+        return full(context, invoice,
+                    _emails(context, [invoice.project_id])[
+                        invoice.project_id])
+
+    @pecan.expose('json')
+    def enable_billing(self):
+        utils.authorize('rintik:invoice:enable_billing')
+        body = utils.request_body(ENABLE_SCHEMA)
+        context = pecan.request.context
+        now = common.now()
+        for array in ARRAYS:
+            for item in body.get(array, []):
+                item['start_date'] = utils.parse_datetime(
+                    item['start_date'], array + '.start_date')
+        start = now
+        if body.get('start_date'):
+            start = utils.parse_datetime(body['start_date'], 'start_date')
+        snapshot.register(context, body)
+        db_settings.open_window(context, start)
+        rollover.run(context, common.CONF, now)
+        return SUCCESS
+
+    @pecan.expose('json')
+    def disable_billing(self):
+        utils.authorize('rintik:invoice:disable_billing')
+        db_settings.close_window(pecan.request.context, common.now())
+        return SUCCESS
+
+    @pecan.expose('json')
+    def reset_billing(self):
+        utils.authorize('rintik:invoice:reset_billing')
+        actions.reset(pecan.request.context, keep_prices=False)
+        return SUCCESS
+
+    @pecan.expose('json')
+    def reset_transaction_data(self):
+        utils.authorize('rintik:invoice:reset_transaction_data')
+        actions.reset(pecan.request.context, keep_prices=True)
+        return SUCCESS
+
+    def _transition(self, invoice_id, rule, action):
+        context = pecan.request.context
+        invoice = self._owned(invoice_id, rule)
+        action(context, invoice.id, common.flag('skip_balance'),
+               common.now())
+        return full(context, db_invoices.get_invoice(context, invoice.id))
+
+    @pecan.expose('json')
+    def finish(self, invoice_id):
+        return self._transition(invoice_id, 'rintik:invoice:finish',
+                                actions.finish)
+
+    @pecan.expose('json')
+    def rollback_to_unpaid(self, invoice_id):
+        return self._transition(invoice_id,
+                                'rintik:invoice:rollback_to_unpaid',
+                                actions.rollback_to_unpaid)
