@@ -1,31 +1,24 @@
 """What ``/metrics`` exposes, read from the database at each scrape.
 
 Each collector takes the request context and yields Prometheus metric
-families; labels carry ids, never names. To expose more (per-project
-costs, once invoices exist), write a collector and add it to COLLECTORS.
+families; labels carry ids, never names. To expose more, write a
+collector and add it to COLLECTORS.
 """
 
 import datetime
 
 from prometheus_client import core
 from prometheus_client import exposition as prometheus_exposition
-import sqlalchemy as sa
 
-from rintik.db.engine import main_context_manager
-from rintik.db import models
-
-
-@main_context_manager.reader
-def _quarantined_count(context):
-    query = sa.select(sa.func.count()).select_from(
-        models.QuarantinedMessage)
-    return context.session.execute(query).scalar_one()
+from rintik import conf
+from rintik.db import invoices as db_invoices
+from rintik.db import queries
+from rintik.rating import invoicing
+from rintik.rating import unpriced
 
 
-@main_context_manager.reader
-def _newest_event_time(context):
-    query = sa.select(sa.func.max(models.Observation.event_time))
-    return context.session.execute(query).scalar_one()
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc)
 
 
 def quarantined_messages(context):
@@ -33,16 +26,16 @@ def quarantined_messages(context):
         'rintik_quarantined_messages',
         'Notifications set aside as unprocessable, waiting for an operator '
         '(rintik-manage quarantine).')
-    family.add_metric([], _quarantined_count(context))
+    family.add_metric([], queries.quarantined_count(context))
     yield family
 
 
 def ingest_lag(context):
     """Seconds since the newest metered event; absent before the first."""
-    newest = _newest_event_time(context)
+    newest = queries.newest_event_time(context)
     if newest is None:
         return
-    lag = datetime.datetime.now(datetime.timezone.utc) - newest
+    lag = utcnow() - newest
     yield core.GaugeMetricFamily(
         'rintik_ingest_lag_seconds',
         'Seconds between now and the event time of the newest metered '
@@ -50,7 +43,46 @@ def ingest_lag(context):
         value=lag.total_seconds())
 
 
-COLLECTORS = (quarantined_messages, ingest_lag)
+def open_invoices(context):
+    """Cost so far and running resources of the open invoices, per
+    project and resource type."""
+    policy = invoicing.Policy.from_conf(conf.CONF)
+    now = utcnow()
+    cost = core.GaugeMetricFamily(
+        'rintik_current_cost',
+        'Charges so far on the open invoices (in the deployment currency).',
+        labels=['project_id', 'resource_type', 'currency'])
+    running = core.GaugeMetricFamily(
+        'rintik_running_resources',
+        'Resources billed right now on the open invoices.',
+        labels=['project_id', 'resource_type'])
+    totals, counts = {}, {}
+    for invoice in db_invoices.list_invoices(context):
+        if invoice.state != db_invoices.IN_PROGRESS:
+            continue
+        lines, _ids = invoicing.invoice_lines(context, invoice, policy, now)
+        for line in lines:
+            key = (invoice.project_id, line.resource_type)
+            totals[key] = totals.get(key, 0) + line.charge
+            counts[key] = counts.get(key, 0) + (line.end is None)
+    for (project_id, resource_type), amount in sorted(totals.items()):
+        cost.add_metric([project_id, resource_type, policy.currency],
+                        float(amount))
+        running.add_metric([project_id, resource_type],
+                           counts[(project_id, resource_type)])
+    yield cost
+    yield running
+
+
+def unpriced_usage(context):
+    yield core.GaugeMetricFamily(
+        'rintik_unpriced_usage_intervals',
+        'Usage intervals in open periods without a price (charged 0).',
+        value=len(unpriced.unpriced_usage(context)))
+
+
+COLLECTORS = (quarantined_messages, ingest_lag, open_invoices,
+              unpriced_usage)
 
 
 class _Scrape:

@@ -45,3 +45,16 @@ def release_quarantined(context, ids):
     if ids:
         context.session.execute(QUARANTINE.delete().where(
             QUARANTINE.c.id.in_(ids)))
+
+
+@main_context_manager.reader
+def quarantined_count(context):
+    return context.session.execute(sa.select(sa.func.count()).select_from(
+        QUARANTINE)).scalar_one()
+
+
+@main_context_manager.reader
+def newest_event_time(context):
+    """Event time of the newest observation, or None."""
+    return context.session.execute(sa.select(sa.func.max(
+        models.Observation.__table__.c.event_time))).scalar_one()

@@ -1,10 +1,19 @@
 """What /metrics exposes, read from the database."""
 
 import datetime
+import decimal
+
+import fixtures
 
 from rintik.api import metrics
 from rintik.db.engine import main_context_manager
+from rintik.db import metering
 from rintik.db import models
+from rintik.db import settings as db_settings
+from rintik.metering import facts
+from rintik.rating import invoicing
+from rintik.rating import prices
+from rintik.rating import rollover
 from rintik.tests import base
 
 UTC = datetime.timezone.utc
@@ -22,8 +31,32 @@ class MetricsTestCase(base.DbTestCase):
                     if not line.startswith('#'))
 
     def test_empty_database(self):
-        self.assertEqual({'rintik_quarantined_messages': '0.0'},
+        self.assertEqual({'rintik_quarantined_messages': '0.0',
+                          'rintik_unpriced_usage_intervals': '0.0'},
                          self._samples())
+
+    def test_open_invoice_cost_and_running_resources(self):
+        start = datetime.datetime(2026, 3, 1, tzinfo=UTC)
+        now = datetime.datetime(2026, 3, 1, 10, tzinfo=UTC)
+        self.useFixture(fixtures.MockPatchObject(metrics, 'utcnow',
+                                                 return_value=now))
+        volume = facts.Observation('volume', 'v-1', 'p-1', billable=True,
+                                   price_key='ssd',
+                                   quantity=decimal.Decimal(10))
+        metering.store_batch(self.context, [
+            ('m-1', 'volume.create.end', start, [volume])], [])
+        prices.set_price(self.context, invoicing.Policy.from_conf(self.conf),
+                         'volume', 'ssd', '0.01', None, start, start)
+        db_settings.open_window(self.context, start)
+        rollover.run(self.context, self.conf, now)
+        samples = self._samples()
+        # 10 h x 10 GB x 0.01 = 1.00, the volume still runs.
+        self.assertEqual('1.0', samples[
+            'rintik_current_cost{currency="USD",project_id="p-1",'
+            'resource_type="volume"}'])
+        self.assertEqual('1.0', samples[
+            'rintik_running_resources{project_id="p-1",'
+            'resource_type="volume"}'])
 
     def test_quarantine_and_ingest_lag(self):
         now = datetime.datetime.now(UTC)
