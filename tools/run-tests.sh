@@ -12,5 +12,14 @@ if [ ! -x .venv-tools/bin/tox ]; then
     .venv-tools/bin/pip install -q --upgrade pip
     .venv-tools/bin/pip install -q 'tox>=4'
 fi
-export RINTIK_NOTIFICATION_FIXTURES=${RINTIK_NOTIFICATION_FIXTURES:-$(cd .. && pwd)/shared/fixtures/notifications}
+# The recorded notifications: ../shared beside the checkout, or beside the
+# repository this clone was made from.
+if [ -z "${RINTIK_NOTIFICATION_FIXTURES:-}" ]; then
+    RINTIK_NOTIFICATION_FIXTURES=$(cd .. && pwd)/shared/fixtures/notifications
+    origin=$(git config --get remote.origin.url || true)
+    if [ ! -d "$RINTIK_NOTIFICATION_FIXTURES" ] && [ -d "$origin" ]; then
+        RINTIK_NOTIFICATION_FIXTURES=$(cd "$origin/.." && pwd)/shared/fixtures/notifications
+    fi
+fi
+export RINTIK_NOTIFICATION_FIXTURES
 exec .venv-tools/bin/tox -e "${TOX_ENVS:-py3,functional,pep8}" "$@"
