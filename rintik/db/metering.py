@@ -114,28 +114,33 @@ def _register_projects(session, records):
         return
     existing = {}
     for chunk in _chunks(known_since):
-        existing.update(
-            (row.project_id, row) for row in session.execute(
-                sa.select(PROJECTS.c.project_id, PROJECTS.c.known_since,
-                          PROJECTS.c.retired_at).where(
-                    PROJECTS.c.project_id.in_(chunk))))
+        existing.update((row.project_id, row) for row in session.execute(
+            sa.select(PROJECTS.c.project_id, PROJECTS.c.known_since,
+                      PROJECTS.c.retired_at).where(
+                PROJECTS.c.project_id.in_(chunk))))
     new_rows = [{'project_id': project_id, 'known_since': since,
                  'retired_at': retired.get(project_id)}
                 for project_id, since in sorted(known_since.items())
                 if project_id not in existing]
     if new_rows:
         session.execute(PROJECTS.insert(), new_rows)
-    for project_id, row in existing.items():
-        values = {}
+    # Concurrent workers: times only ever move earlier, and the condition
+    # is checked in SQL, so no transaction overwrites an earlier time
+    # another one committed. (A time not earlier than the one read cannot
+    # be earlier than a later committed one: skip the statement.)
+    for project_id, row in sorted(existing.items()):
         if known_since[project_id] < row.known_since:
-            values['known_since'] = known_since[project_id]
-        if project_id in retired and (
-                row.retired_at is None or
-                retired[project_id] < row.retired_at):
-            values['retired_at'] = retired[project_id]
-        if values:
             session.execute(PROJECTS.update().where(
-                PROJECTS.c.project_id == project_id).values(**values))
+                PROJECTS.c.project_id == project_id,
+                PROJECTS.c.known_since > known_since[project_id]).values(
+                known_since=known_since[project_id]))
+        at = retired.get(project_id)
+        if at is not None and (row.retired_at is None or
+                               at < row.retired_at):
+            session.execute(PROJECTS.update().where(
+                PROJECTS.c.project_id == project_id,
+                sa.or_(PROJECTS.c.retired_at.is_(None),
+                       PROJECTS.c.retired_at > at)).values(retired_at=at))
 
 
 def _resources(session, records):

@@ -4,15 +4,28 @@ import logging
 
 from oslo_db import exception as db_exc
 import oslo_messaging
+from sqlalchemy import exc as sa_exc
 
 from rintik import context as rintik_context
 from rintik.notification import envelope
 
 LOG = logging.getLogger(__name__)
 
-# Errors after which the same batch may well succeed: requeue it.
+# Errors after which the same batch may well succeed: requeue it. A lost
+# connection is not always recognised by oslo.db (PostgreSQL's wording
+# changed), so the driver-level operational errors count too.
 TRANSIENT_DB_ERRORS = (db_exc.DBConnectionError, db_exc.DBDeadlock,
-                       db_exc.DBDuplicateEntry)
+                       db_exc.DBDuplicateEntry, sa_exc.OperationalError,
+                       sa_exc.InterfaceError)
+_TRANSIENT_CAUSES = (sa_exc.OperationalError, sa_exc.InterfaceError)
+
+
+def is_transient(error):
+    """Whether the database may well accept the same work again soon."""
+    if isinstance(error, TRANSIENT_DB_ERRORS):
+        return True
+    return isinstance(error, db_exc.DBError) and isinstance(
+        error.inner_exception, _TRANSIENT_CAUSES)
 
 
 class BatchEndpoint:
@@ -28,12 +41,12 @@ class BatchEndpoint:
         context = rintik_context.get_admin_context()
         try:
             outcome = self.processor.process(context, envelopes)
-        except TRANSIENT_DB_ERRORS as error:
-            LOG.warning('Database unavailable (%s); requeueing %d '
-                        'notifications', type(error).__name__,
-                        len(envelopes))
-            return oslo_messaging.NotificationResult.REQUEUE
-        except Exception:
+        except Exception as error:
+            if is_transient(error):
+                LOG.warning('Database unavailable (%s); requeueing %d '
+                            'notifications', type(error).__name__,
+                            len(envelopes))
+                return oslo_messaging.NotificationResult.REQUEUE
             LOG.exception('Unexpected error storing a batch of %d '
                           'notifications; storing them one by one',
                           len(envelopes))
@@ -48,9 +61,9 @@ class BatchEndpoint:
             for single in envelopes:
                 try:
                     self.processor.process(context, [single])
-                except TRANSIENT_DB_ERRORS:
-                    raise
                 except Exception as error:
+                    if is_transient(error):
+                        raise
                     self.processor.quarantine(
                         context, single, 'storage error: %s' %
                         type(error).__name__)
