@@ -6,6 +6,7 @@ from oslo_service import service
 
 from rintik import conf
 from rintik.db import engine
+from rintik.handlers import manager
 from rintik.notification import service as monitor_service
 from rintik import service as rintik_service
 
@@ -14,6 +15,12 @@ CONF = conf.CONF
 
 def main():
     rintik_service.prepare_service(sys.argv)
+    try:
+        # Fail at start-up, before forking workers, on a misspelt handler.
+        manager.HandlerSet(CONF)
+    except RuntimeError as error:
+        sys.stderr.write('%s\n' % error)
+        return 1
     conf.messaging.apply_prefetch(CONF)
     engine.configure(CONF)
     launcher = service.launch(
