@@ -140,17 +140,20 @@ def create_open_invoices(context, rows, now):
 
 
 @main_context_manager.writer
-def issue_invoices(context, issued, segment_rows, now):
+def issue_invoices(context, issued, segment_rows, now, closed_at=None):
     """Close in-progress invoices: ``issued`` maps invoice id to its
     state and totals; ``segment_rows`` are the frozen segments. Only
-    invoices still in progress change (a concurrent run did nothing)."""
+    invoices still in progress change (a concurrent run did nothing).
+    ``closed_at`` (default ``now``) is the real time the invoices were
+    rated at: usage derived and prices created after it are re-rated as
+    adjustments."""
     session = context.session
     done = []
     for invoice_id, values in issued.items():
         result = session.execute(INVOICES.update().where(
             INVOICES.c.id == invoice_id,
             INVOICES.c.state == IN_PROGRESS).values(
-            closed_at=now, updated_at=now, **values))
+            closed_at=closed_at or now, updated_at=now, **values))
         if result.rowcount:
             done.append(invoice_id)
     rows = [row for row in segment_rows if row['invoice_id'] in done]

@@ -10,6 +10,7 @@ the whole batch.
 """
 
 import datetime
+import types
 
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
@@ -60,7 +61,7 @@ def store_batch(context, records, quarantined, source='notification'):
     records = _unseen(session, records)
     now = _utcnow()
     _register_projects(session, records)
-    resource_pks = _resources(session, records)
+    resource_pks, inserted = _resources(session, records)
     rows = []
     for message_id, event_type, event_time, record_facts in records:
         for fact in record_facts:
@@ -71,8 +72,11 @@ def store_batch(context, records, quarantined, source='notification'):
                     source, now))
     if rows:
         session.execute(OBSERVATIONS.insert(), rows)
-    _rederive(session, sorted(set(row['resource_pk'] for row in rows)),
-              now)
+    new_observations = {}
+    for row in rows:
+        new_observations.setdefault(row['resource_pk'], []).append(
+            types.SimpleNamespace(**row))
+    _rederive(session, new_observations, inserted, now)
     _quarantine(session, quarantined, now)
     return len(records)
 
@@ -144,24 +148,32 @@ def _register_projects(session, records):
 
 
 def _resources(session, records):
-    """Primary keys of the batch's resources, inserting the unknown ones."""
-    keys = set()
-    for record in records:
-        for fact in record[3]:
+    """Primary keys of the batch's resources, and those of the resources
+    it inserted (with the owner and name of their newest observation)."""
+    newest = {}
+    for message_id, _event_type, event_time, record_facts in records:
+        for fact in record_facts:
             if isinstance(fact, facts.Observation):
-                keys.add((fact.resource_type, fact.resource_id))
+                key = (fact.resource_type, fact.resource_id)
+                order = (event_time, fact.gone, message_id)
+                if key not in newest or newest[key][0] < order:
+                    newest[key] = (order, fact)
     pks = {}
-    for chunk in _chunks(sorted(keys)):
+    for chunk in _chunks(sorted(newest)):
         pks.update(_existing_resource_pks(session, chunk))
-    missing = [{'resource_type': resource_type, 'resource_id': resource_id}
-               for resource_type, resource_id in sorted(keys - set(pks))]
+    missing = [{'resource_type': key[0], 'resource_id': key[1],
+                'project_id': newest[key][1].project_id,
+                'name': newest[key][1].name}
+               for key in sorted(set(newest) - set(pks))]
+    inserted = {}
     if missing:
         session.execute(RESOURCES.insert(), missing)
         for chunk in _chunks(missing):
-            pks.update(_existing_resource_pks(
+            inserted.update(_existing_resource_pks(
                 session, [(row['resource_type'], row['resource_id'])
                           for row in chunk]))
-    return pks
+    pks.update(inserted)
+    return pks, set(inserted.values())
 
 
 def _existing_resource_pks(session, keys):
@@ -191,21 +203,53 @@ def _observation_row(fact, message_id, event_type, event_time, resource_pk,
     }
 
 
-def _rederive(session, resource_pks, now):
-    """Lock the resources (in id order) and rewrite the intervals of those
-    whose derivation changed."""
-    for chunk in _chunks(resource_pks):
-        locked = session.execute(
-            sa.select(RESOURCES.c.id, RESOURCES.c.project_id,
-                      RESOURCES.c.name).where(
-                RESOURCES.c.id.in_(chunk)).order_by(
-                RESOURCES.c.id).with_for_update()).all()
-        observed = _observations_by_resource(session, chunk)
+class _Tail:
+    """A resource's derivation state as stored on its row."""
+
+    def __init__(self, row):
+        self.row = row
+        self.key = None
+        if row.tail_event_time is not None:
+            self.key = (row.tail_event_time, row.tail_gone,
+                        row.tail_message_id)
+
+    def follows(self, observations):
+        """Whether every observation comes after the stored tail, so the
+        derivation can resume from the stored intervals."""
+        return self.key is not None and all(
+            intervals.sort_key(obs) > self.key for obs in observations)
+
+
+def _rederive(session, new_observations, inserted, now):
+    """Lock the batch's resources (in id order), extend or re-derive their
+    intervals and rewrite those that changed.
+
+    Observations that all come after a resource's stored tail (the usual,
+    in-order case) resume the stored derivation; anything else (a late or
+    reordered notification) re-derives from the whole history.
+    """
+    for chunk in _chunks(sorted(new_observations)):
+        locked = session.execute(sa.select(RESOURCES).where(
+            RESOURCES.c.id.in_(chunk)).order_by(
+            RESOURCES.c.id).with_for_update()).all()
         stored = _intervals_by_resource(session, chunk)
-        changed = []
-        new_rows = []
+        tails = {row.id: _Tail(row) for row in locked}
+        full = [pk for pk in chunk if pk not in inserted and
+                not tails[pk].follows(new_observations[pk])]
+        history = _observations_by_resource(session, full) if full else {}
+        # A resource first seen in this batch has no other history.
+        history.update((pk, new_observations[pk]) for pk in chunk
+                       if pk in inserted)
+        changed, new_rows, states = [], [], {}
         for pk in chunk:
-            derived = intervals.derive(observed.get(pk, []))
+            if pk in history:
+                observed = history[pk]
+                derived = intervals.derive(observed)
+            else:
+                observed = new_observations[pk]
+                derived = intervals.resume(_resumed(tails[pk], stored.get(
+                    pk, [])), observed)
+            states[pk] = _state(tails[pk], observed, pk in history)
             if derived != stored.get(pk, []):
                 changed.append(pk)
                 new_rows.extend(dict(vars(interval), resource_pk=pk)
@@ -217,7 +261,52 @@ def _rederive(session, resource_pks, now):
                 RESOURCES.c.id.in_(changed)).values(derived_at=now))
         if new_rows:
             session.execute(INTERVALS.insert(), new_rows)
-        _refresh_owners(session, locked, observed)
+        _store_states(session, tails, states)
+
+
+def _resumed(tail, stored):
+    return intervals.Derivation(stored, project=tail.row.project_id,
+                                gone=tail.row.gone_at is not None)
+
+
+def _state(tail, observed, complete):
+    """The row values after deriving from ``observed`` (the complete
+    history, or observations after the tail): owner and name from the
+    newest observation stating them, the new tail, the first gone."""
+    row = tail.row
+    ordered = sorted(observed, key=intervals.sort_key)
+    newest = ordered[-1]
+    gone_at = None if complete else row.gone_at
+    if gone_at is None:
+        gone_at = next((obs.event_time for obs in ordered if obs.gone), None)
+    return {
+        'project_id': next((obs.project_id for obs in reversed(ordered)
+                            if obs.project_id), row.project_id),
+        'name': next((obs.name for obs in reversed(ordered)
+                      if obs.name is not None), row.name),
+        'tail_event_time': newest.event_time,
+        'tail_gone': newest.gone,
+        'tail_message_id': newest.message_id,
+        'gone_at': gone_at,
+    }
+
+
+def _store_states(session, tails, states):
+    """Write the changed row values, one statement per chunk (an
+    executemany UPDATE costs a round trip per row)."""
+    changed = {}
+    for pk, values in states.items():
+        row = tails[pk].row
+        if any(getattr(row, column) != value
+               for column, value in values.items()):
+            changed[pk] = values
+    for chunk in _chunks(sorted(changed)):
+        columns = {
+            column: sa.case({pk: changed[pk][column] for pk in chunk},
+                            value=RESOURCES.c.id)
+            for column in next(iter(changed.values()))}
+        session.execute(RESOURCES.update().where(
+            RESOURCES.c.id.in_(chunk)).values(**columns))
 
 
 def _observations_by_resource(session, resource_pks):
@@ -242,32 +331,12 @@ def _intervals_by_resource(session, resource_pks):
         INTERVALS.c.price_key, INTERVALS.c.quantity, INTERVALS.c.start,
         INTERVALS.c.end).where(
         INTERVALS.c.resource_pk.in_(resource_pks)).order_by(
-        INTERVALS.c.resource_pk, INTERVALS.c.start)
+        INTERVALS.c.resource_pk, INTERVALS.c.start).with_for_update()
     grouped = {}
     for row in session.execute(query):
         grouped.setdefault(row.resource_pk, []).append(intervals.Interval(
             row.project_id, row.price_key, row.quantity, row.start, row.end))
     return grouped
-
-
-def _refresh_owners(session, locked, observed):
-    """Keep each resource's owner and display name from its newest
-    observation that states them."""
-    updates = []
-    for row in locked:
-        ordered = sorted(observed.get(row.id, []), key=intervals.sort_key,
-                         reverse=True)
-        project_id = next((obs.project_id for obs in ordered
-                           if obs.project_id), row.project_id)
-        name = next((obs.name for obs in ordered if obs.name is not None),
-                    row.name)
-        if (project_id, name) != (row.project_id, row.name):
-            updates.append({'pk': row.id, 'project_id': project_id,
-                            'name': name})
-    if updates:
-        session.execute(
-            RESOURCES.update().where(RESOURCES.c.id == sa.bindparam('pk')),
-            updates)
 
 
 def _quarantine(session, quarantined, now):

@@ -57,6 +57,14 @@ class Resource(Base):
     # When its usage intervals last changed: a closed period whose usage
     # changed after it was invoiced gets an adjustment.
     derived_at = sa.Column(types.UTCDateTime, nullable=True)
+    # The sort key of the newest observation derived from (its event
+    # time, gone flag and message id): notifications that come after it
+    # extend the usage without re-reading the history.
+    tail_event_time = sa.Column(types.UTCDateTime, nullable=True)
+    tail_gone = sa.Column(sa.Boolean, nullable=True)
+    tail_message_id = sa.Column(sa.String(255), nullable=True)
+    # Event time of the first "gone" observation (usage is final).
+    gone_at = sa.Column(types.UTCDateTime, nullable=True)
 
 
 class Observation(Base):

@@ -121,11 +121,12 @@ class BillingCommands(_Commands):
     @base.args('--start-date', default=None,
                help='Start of the window (default: now).')
     def enable(self, start_date):
-        """Open a billing window (nothing changes if one is open)."""
-        now = _now()
-        window = db_settings.open_window(self.context, _now(start_date)
-                                         if start_date else now)
-        rollover.run(self.context, self.conf, now)
+        """Open a billing window (nothing changes if one is open).
+
+        Only the window: invoices are opened and closed by the hourly
+        invoice-rollover, so enabling while a window is open changes
+        nothing (PRODUCT.md §2.9)."""
+        window = db_settings.open_window(self.context, _now(start_date))
         print('Billing enabled since %s' % base.format_time(window.start))
 
     def disable(self):

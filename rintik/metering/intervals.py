@@ -50,38 +50,71 @@ def _fallback_project(observations):
     return None
 
 
+class Derivation:
+    """The state of a derivation after some observations: closed
+    intervals, the running one (signature and start), the owner carried
+    forward, and whether the resource is gone."""
+
+    def __init__(self, intervals=(), project=None, gone=False):
+        self.intervals = list(intervals)
+        self.current = None
+        self.project = project
+        self.gone = gone
+        if self.intervals and self.intervals[-1].end is None:
+            running = self.intervals.pop()
+            self.current = ((running.project_id, running.price_key,
+                             running.quantity), running.start)
+
+    def _close(self, at):
+        (project, price_key, quantity), start = self.current
+        end = _whole_second(at) if at is not None else None
+        if end is None or end > start:
+            self.intervals.append(Interval(project, price_key, quantity,
+                                           start, end))
+        self.current = None
+
+    def feed(self, observation):
+        """Apply the next observation in event-time order."""
+        if self.gone:
+            return
+        self.project = observation.project_id or self.project
+        if observation.gone:
+            if self.current is not None:
+                self._close(observation.event_time)
+            self.gone = True
+            return
+        signature = None
+        if observation.billable:
+            signature = (self.project, observation.price_key,
+                         observation.quantity)
+        if self.current is not None and self.current[0] == signature:
+            return
+        if self.current is not None:
+            self._close(observation.event_time)
+        if signature is not None:
+            self.current = (signature, _whole_second(observation.event_time))
+
+    def result(self):
+        """The intervals, the running one last."""
+        if self.current is None:
+            return list(self.intervals)
+        (project, price_key, quantity), start = self.current
+        return self.intervals + [Interval(project, price_key, quantity,
+                                          start, None)]
+
+
 def derive(observations):
     """Usage intervals of one resource from all of its observations."""
     ordered = sorted(observations, key=sort_key)
-    project = _fallback_project(ordered)
-    intervals = []
-    current = None  # (signature, start)
+    return resume(Derivation(project=_fallback_project(ordered)), ordered)
 
-    def close(at):
-        signature, start = current
-        end = _whole_second(at) if at is not None else None
-        if end is None or end > start:
-            intervals.append(Interval(signature[0], signature[1],
-                                      signature[2], start, end))
 
+def resume(derivation, later_observations):
+    """Continue ``derivation`` with observations that all come after the
+    ones it has seen; returns the intervals."""
+    ordered = sorted(later_observations, key=sort_key)
+    if derivation.project is None:
+        derivation.project = _fallback_project(ordered)
     for observation in ordered:
-        project = observation.project_id or project
-        if observation.gone:
-            if current is not None:
-                close(observation.event_time)
-                current = None
-            break
-        signature = None
-        if observation.billable:
-            signature = (project, observation.price_key,
-                         observation.quantity)
-        if current is not None and current[0] == signature:
-            continue
-        if current is not None:
-            close(observation.event_time)
-            current = None
-        if signature is not None:
-            current = (signature, _whole_second(observation.event_time))
-    if current is not None:
-        close(None)
-    return intervals
+        derivation.feed(observation)
+    return derivation.result()

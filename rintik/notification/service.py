@@ -43,7 +43,11 @@ class MonitorService(service.Service):
             allow_requeue=True, pool=self.conf.notification.pool_name,
             batch_size=self.conf.notification.batch_size,
             batch_timeout=self.conf.notification.batch_timeout)
-        self.listener.start()
+        # One executor thread: batches are stored one after the other, in
+        # arrival order. Concurrent batches of one process would only
+        # contend for the same rows (deadlocks, retries); scale with
+        # [notification] workers instead.
+        self.listener.start(override_pool_size=1)
         LOG.info('Listening in pool %s to %s',
                  self.conf.notification.pool_name,
                  ', '.join('%s/%s' % (t.exchange, t.topic)

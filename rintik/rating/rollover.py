@@ -29,6 +29,10 @@ LEASE_SECONDS = 3600
 CHUNK = 500
 
 
+def _utcnow():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
 @dataclasses.dataclass
 class Summary:
     ran: bool = True
@@ -61,6 +65,11 @@ class _Rollover:
     def __init__(self, context, conf, now):
         self.context = context
         self.now = now
+        # The real moment of this run, whatever ``now`` pretends: usage
+        # derived and prices created after it are what later re-rating
+        # of the periods closed now compares against (PRODUCT.md §3.5),
+        # and both are stamped with the real clock.
+        self.issued_at = _utcnow()
         self.policy = invoicing.Policy.from_conf(conf)
         self.cutoff = now - datetime.timedelta(
             seconds=conf.billing.close_delay)
@@ -70,7 +79,7 @@ class _Rollover:
         self.windows = invoicing.windows_of(self.context)
         if not self.windows:
             return self.summary
-        self.card = ratecard.RateCard.load(self.context)
+        self.card = ratecard.RateCard.load(self.context, self.issued_at)
         values = settings.all_settings(self.context)
         self.tax_percent = values['invoice_tax']
         self.auto_deduct = values['invoice_auto_deduct_balance']
@@ -173,7 +182,7 @@ class _Rollover:
                 self.summary.unpriced_segments += sum(
                     1 for line in lines if line.unpriced)
         done = db_invoices.issue_invoices(self.context, issued, segment_rows,
-                                          self.now)
+                                          self.now, self.issued_at)
         self.summary.issued += len(done)
 
     def _settle(self, project_id, invoice, totals):

@@ -1,0 +1,168 @@
+"""The full invoice as the dashboard reads it (dashboard-api.md "Full
+invoice", "Segment")."""
+
+import json
+
+from oslo_serialization import jsonutils
+
+from rintik.db import invoices as db_invoices
+from rintik.rating import invoicing
+from rintik.rating import views
+from rintik.tests.unit.rating.helpers import at
+from rintik.tests.unit.rating.helpers import cron
+from rintik.tests.unit.rating.helpers import D
+from rintik.tests.unit.rating.helpers import RatingTestCase
+
+USD = dict.fromkeys(('price_charged_currency', 'hourly_price_currency',
+                     'monthly_price_currency'), 'USD')
+EMPTY = dict.fromkeys(('instances', 'volumes', 'floating_ips', 'routers',
+                       'snapshots', 'images'), [])
+
+
+class FullInvoiceTest(RatingTestCase):
+    """January is issued (i1 and an image), then a volume of January is
+    heard of late: February, in progress on 3 Feb 12:00, carries it as an
+    adjustment."""
+
+    def setUp(self):
+        super().setUp()
+        self.setting('invoice_tax', 11)
+        self.price('0.0125', '9')
+        self.price('0.0002', kind='volume', key='ssd')
+        self.price('0.01', kind='image', key=None)
+        self.enable(at(1))
+        self.live('i1', at(1, 10), name='web')
+        # 1610612736 bytes = 1.5 GiB
+        self.live('img', at(1), at(2, 1, 6), resource_type='image',
+                  price_key=None, quantity='1.5', name='ubuntu')
+        self.rollover(cron(2))
+        self.live('v1', at(1, 20), at(1, 25), resource_type='volume',
+                  price_key='ssd', quantity=20, name='data')
+        self.jan = self.invoice('p1', at(1))
+        self.feb = self.invoice('p1', at(2))
+
+    def document(self, invoice, now):
+        lines, ids = invoicing.invoice_lines(self.context, invoice,
+                                             self.policy, now)
+        body = views.full_invoice(invoice, lines, ids, 'a@x.id', 'USD')
+        # What goes on the wire, read back.
+        return json.loads(jsonutils.dumps(body))
+
+    def test_issued_invoice(self):
+        # i1 10 Jan -> 1 Feb = 528 h x 0.0125 = 6.60 (under the cap 9.00)
+        # img 744 h x 1.5 GiB x 0.01 = 11.16
+        # subtotal 17.76, tax 11 % = 1.9536 -> 1.95, total 19.71
+        body = self.document(self.jan, at(2, 3, 12))
+        ids = [row.id for row in db_invoices.segments_of(self.context,
+                                                        self.jan.id)]
+        self.assertEqual(dict(EMPTY, **{
+            'id': self.jan.id,
+            'start_date': '2026-01-01T00:00:00.000000Z',
+            'end_date': '2026-02-01T00:00:00.000000Z',
+            'state': 2,
+            'subtotal': '17.76', 'subtotal_currency': 'USD',
+            'tax': '1.95', 'tax_currency': 'USD',
+            'total': '19.71', 'total_currency': 'USD',
+            'created_at': '2026-02-01T00:07:00.000000Z',
+            'updated_at': '2026-02-01T00:07:00.000000Z',
+            'finish_date': None,
+            'project': {'tenant_id': 'p1', 'email_notification': 'a@x.id'},
+            'instances': [dict(USD, **{
+                'id': ids[1], 'invoice': self.jan.id,
+                'start_date': '2026-01-10T00:00:00.000000Z',
+                'end_date': '2026-02-01T00:00:00.000000Z',
+                'adjusted_end_date': '2026-02-01T00:00:00.000000Z',
+                'price_charged': '6.60', 'hourly_price': '0.0125',
+                'monthly_price': '9.00', 'adjustment': False,
+                'instance_id': 'i1', 'flavor_id': 'm1', 'name': 'web'})],
+            'images': [dict(USD, **{
+                'id': ids[0], 'invoice': self.jan.id,
+                'start_date': '2026-01-01T00:00:00.000000Z',
+                'end_date': '2026-02-01T00:00:00.000000Z',
+                'adjusted_end_date': '2026-02-01T00:00:00.000000Z',
+                'price_charged': '11.16', 'hourly_price': '0.01',
+                'monthly_price': None, 'adjustment': False,
+                'image_id': 'img', 'space_allocation_gb': 1.5,
+                'name': 'ubuntu'})],
+        }), body)
+        self.assertEqual(2, len(set(ids)))
+
+    def test_invoice_in_progress(self):
+        # i1 1 Feb -> now 3 Feb 12:00 = 60 h x 0.0125 = 0.75, running;
+        # img 1 Feb -> 1 Feb 06:00 = 6 h x 1.5 x 0.01 = 0.09;
+        # v1 (late, January) 20 -> 25 Jan = 120 h x 20 x 0.0002 = 0.48.
+        # Subtotal 1.32; tax and total unknown until issued.
+        body = self.document(self.feb, at(2, 3, 12))
+        self.assertEqual(dict(EMPTY, **{
+            'id': self.feb.id,
+            'start_date': '2026-02-01T00:00:00.000000Z',
+            'end_date': None,
+            'state': 1,
+            'subtotal': '1.32', 'subtotal_currency': 'USD',
+            'tax': None, 'tax_currency': 'USD',
+            'total': None, 'total_currency': 'USD',
+            'created_at': '2026-02-01T00:07:00.000000Z',
+            'updated_at': '2026-02-01T00:07:00.000000Z',
+            'finish_date': None,
+            'project': {'tenant_id': 'p1', 'email_notification': 'a@x.id'},
+            'instances': [dict(USD, **{
+                'id': 2, 'invoice': self.feb.id,
+                'start_date': '2026-02-01T00:00:00.000000Z',
+                'end_date': None,
+                'adjusted_end_date': '2026-02-03T12:00:00.000000Z',
+                'price_charged': '0.75', 'hourly_price': '0.0125',
+                'monthly_price': '9.00', 'adjustment': False,
+                'instance_id': 'i1', 'flavor_id': 'm1', 'name': 'web'})],
+            'images': [dict(USD, **{
+                'id': 1, 'invoice': self.feb.id,
+                'start_date': '2026-02-01T00:00:00.000000Z',
+                'end_date': '2026-02-01T06:00:00.000000Z',
+                'adjusted_end_date': '2026-02-01T06:00:00.000000Z',
+                'price_charged': '0.09', 'hourly_price': '0.01',
+                'monthly_price': None, 'adjustment': False,
+                'image_id': 'img', 'space_allocation_gb': 1.5,
+                'name': 'ubuntu'})],
+            'volumes': [dict(USD, **{
+                'id': 3, 'invoice': self.feb.id,
+                'start_date': '2026-01-20T00:00:00.000000Z',
+                'end_date': '2026-01-25T00:00:00.000000Z',
+                'adjusted_end_date': '2026-01-25T00:00:00.000000Z',
+                'price_charged': '0.48', 'hourly_price': '0.0002',
+                'monthly_price': None, 'adjustment': True,
+                'adjusted_invoice': self.jan.id,
+                'volume_id': 'v1', 'volume_type_id': 'ssd',
+                'space_allocation_gb': 20, 'volume_name': 'data'})],
+        }), body)
+
+    def test_issued_adjustment_keeps_its_shape(self):
+        # Once February is issued the adjustment is frozen as it was shown.
+        self.rollover(cron(3))
+        feb = self.invoice('p1', at(2))
+        [volume] = self.document(feb, at(3, 2))['volumes']
+        self.assertEqual(
+            (True, self.jan.id, '0.48', '2026-01-20T00:00:00.000000Z',
+             '2026-01-25T00:00:00.000000Z'),
+            (volume['adjustment'], volume['adjusted_invoice'],
+             volume['price_charged'], volume['start_date'],
+             volume['end_date']))
+
+
+class TextTest(RatingTestCase):
+
+    def test_prices_keep_their_digits(self):
+        cases = [('0.0125', 'USD', '0.0125'), ('9', 'USD', '9.00'),
+                 ('0.12345678', 'USD', '0.12345678'), ('100', 'USD',
+                                                       '100.00'),
+                 ('0.5', 'KWD', '0.500'), ('5', 'JPY', '5'),
+                 ('0', 'IDR', '0.00'), ('1E+3', 'IDR', '1000.00')]
+        for amount, currency, text in cases:
+            self.assertEqual(text, views.price_text(D(amount), currency))
+        self.assertIsNone(views.price_text(None, 'USD'))
+
+    def test_money_has_the_minor_unit(self):
+        cases = [('-168', 'USD', '-168.00'), ('0', 'USD', '0.00'),
+                 ('1000.5', 'IDR', '1000.50'), ('7', 'JPY', '7'),
+                 ('1.2345', 'KWD', '1.235')]
+        for amount, currency, text in cases:
+            self.assertEqual(text, views.money_text(D(amount), currency))
+        self.assertIsNone(views.money_text(None, 'USD'))
