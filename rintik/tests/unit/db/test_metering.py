@@ -2,11 +2,15 @@
 
 import datetime
 import decimal
+import random
+import types
 
 from rintik.db import metering
 from rintik.db import queries
 from rintik.metering import facts
+from rintik.metering import intervals
 from rintik.tests import base
+from rintik.tests import fixtures as rintik_fixtures
 
 UTC = datetime.timezone.utc
 
@@ -85,3 +89,51 @@ class TestStoreBatch(base.DbTestCase):
         self.assertEqual([('bad', 'volume.create.end', 'no payload')],
                          [(r.message_id, r.event_type, r.reason)
                           for r in rows])
+
+
+class TestResumedDerivation(base.DbTestCase):
+    """In-order notifications resume the stored derivation, late ones
+    re-derive from the history: either way the intervals are exactly those
+    of the whole history derived at once."""
+
+    def stream(self):
+        observations = [
+            (at(1), volume(10)), (at(2), volume(10)), (at(3), volume(20)),
+            (at(3, 30), volume(20, volume_type='t2')),
+            (at(4), volume(20, project='p2')), (at(5), volume(30)),
+            (at(6), volume(0, True)), (at(7), volume(30))]
+        return [('m%d' % index, 'volume.exists', time, [fact])
+                for index, (time, fact) in enumerate(observations)]
+
+    def check(self, batches):
+        for batch in batches:
+            metering.store_batch(self.context, batch, [])
+        rows = queries.usage_intervals(self.context)
+        expected = intervals.derive([
+            types.SimpleNamespace(
+                event_time=time, message_id=message_id, gone=fact.gone,
+                billable=fact.billable, project_id=fact.project_id,
+                price_key=fact.price_key, quantity=fact.quantity)
+            for message_id, _type, time, [fact] in self.stream()])
+        self.assertEqual(
+            [(i.project_id, i.price_key, i.quantity, i.start, i.end)
+             for i in expected],
+            [(r.project_id, r.price_key, r.quantity, r.start, r.end)
+             for r in rows])
+        self.assertEqual(5, len(expected))
+
+    def test_one_by_one_in_order(self):
+        self.check([[record] for record in self.stream()])
+
+    def test_one_by_one_reversed(self):
+        self.check([[record] for record in reversed(self.stream())])
+
+    def test_random_batches_and_orders(self):
+        generator = random.Random(20261125)
+        for _attempt in range(5):
+            self.useFixture(rintik_fixtures.SQLiteDatabase())
+            records = self.stream()
+            generator.shuffle(records)
+            cut = sorted(generator.sample(range(1, len(records)), 3))
+            self.check([records[a:b] for a, b in
+                        zip([0] + cut, cut + [len(records)])])
