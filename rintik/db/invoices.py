@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from rintik.db import bulk
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 
@@ -14,6 +15,12 @@ SEGMENTS = models.InvoiceSegment.__table__
 IN_PROGRESS = 1
 UNPAID = 2
 FINISHED = 100
+
+# What closing an invoice sets (a missing value is NULL), in one
+# statement per chunk of invoices.
+ISSUED_COLUMNS = ('state', 'subtotal', 'tax', 'total', 'tax_percent',
+                  'deducted', 'finish_date')
+ISSUE_CHUNK = 500
 
 
 @main_context_manager.reader
@@ -148,18 +155,27 @@ def issue_invoices(context, issued, segment_rows, now, closed_at=None):
     rated at: usage derived and prices created after it are re-rated as
     adjustments."""
     session = context.session
-    done = []
-    for invoice_id, values in issued.items():
-        result = session.execute(INVOICES.update().where(
-            INVOICES.c.id == invoice_id,
+    done = set()
+    ids = sorted(issued)
+    for index in range(0, len(ids), ISSUE_CHUNK):
+        chunk = session.execute(sa.select(INVOICES.c.id).where(
+            INVOICES.c.id.in_(ids[index:index + ISSUE_CHUNK]),
+            INVOICES.c.state == IN_PROGRESS).with_for_update()).scalars()
+        chunk = sorted(chunk)
+        if not chunk:
+            continue
+        columns = bulk.case_values(
+            INVOICES, {invoice_id: issued[invoice_id] for invoice_id in chunk},
+            ISSUED_COLUMNS)
+        session.execute(INVOICES.update().where(
+            INVOICES.c.id.in_(chunk),
             INVOICES.c.state == IN_PROGRESS).values(
-            closed_at=closed_at or now, updated_at=now, **values))
-        if result.rowcount:
-            done.append(invoice_id)
+            closed_at=closed_at or now, updated_at=now, **columns))
+        done.update(chunk)
     rows = [row for row in segment_rows if row['invoice_id'] in done]
     if rows:
         session.execute(SEGMENTS.insert(), rows)
-    return done
+    return sorted(done)
 
 
 @main_context_manager.writer

@@ -17,6 +17,7 @@ from oslo_db import exception as db_exc
 from oslo_serialization import jsonutils
 import sqlalchemy as sa
 
+from rintik.db import bulk
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 from rintik.metering import facts
@@ -264,6 +265,10 @@ def _rederive(session, new_observations, inserted, now):
         _store_states(session, tails, states)
 
 
+STATE_COLUMNS = ('project_id', 'name', 'tail_event_time', 'tail_gone',
+                 'tail_message_id', 'gone_at')
+
+
 def _resumed(tail, stored):
     return intervals.Derivation(stored, project=tail.row.project_id,
                                 gone=tail.row.gone_at is not None)
@@ -301,12 +306,10 @@ def _store_states(session, tails, states):
                for column, value in values.items()):
             changed[pk] = values
     for chunk in _chunks(sorted(changed)):
-        columns = {
-            column: sa.case({pk: changed[pk][column] for pk in chunk},
-                            value=RESOURCES.c.id)
-            for column in next(iter(changed.values()))}
         session.execute(RESOURCES.update().where(
-            RESOURCES.c.id.in_(chunk)).values(**columns))
+            RESOURCES.c.id.in_(chunk)).values(**bulk.case_values(
+                RESOURCES, {pk: changed[pk] for pk in chunk},
+                STATE_COLUMNS)))
 
 
 def _observations_by_resource(session, resource_pks):
