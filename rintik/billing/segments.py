@@ -139,7 +139,9 @@ def cut_segments(interval, period_start, period_end, windows, versions, now):
                   if t is not None)
         if start >= end:
             continue
-        running = (interval.end is None and now < period_end
+        # Still running: its end is unknown even after the period ended,
+        # until the rollover closes the invoice (PRODUCT.md §3.1).
+        running = (interval.end is None
                    and (window_end is None or window_end > now))
         segments.extend(_split_at_prices(interval, start, end, own, running))
     return segments

@@ -3,15 +3,20 @@
 import sqlalchemy as sa
 
 
-def case_values(table, values_by_id, columns):
+def case_values(session, table, values_by_id, columns):
     """``UPDATE ... SET column = CASE id WHEN ... END`` expressions that set
     each row's own values in one statement. Every value is bound with its
-    column's type (exact decimals, UTC datetimes), never a guessed one, and
-    the CASE is cast to it (PostgreSQL types a CASE of NULLs as text)."""
-    return {
-        column: sa.cast(sa.case(
-            {row_id: sa.literal(values.get(column),
-                                type_=table.c[column].type)
+    column's type (exact decimals, UTC datetimes), never a guessed one. On
+    PostgreSQL, which types a CASE of NULLs as text, the CASE is cast to the
+    column type (SQLite must not: its CAST to DATETIME makes a number)."""
+    cast = session.get_bind().dialect.name == 'postgresql'
+    expressions = {}
+    for column in columns:
+        column_type = table.c[column].type
+        expression = sa.case(
+            {row_id: sa.literal(values.get(column), type_=column_type)
              for row_id, values in values_by_id.items()},
-            value=table.c.id), table.c[column].type)
-        for column in columns}
+            value=table.c.id)
+        expressions[column] = sa.cast(expression, column_type) if cast \
+            else expression
+    return expressions

@@ -165,7 +165,8 @@ def issue_invoices(context, issued, segment_rows, now, closed_at=None):
         if not chunk:
             continue
         columns = bulk.case_values(
-            INVOICES, {invoice_id: issued[invoice_id] for invoice_id in chunk},
+            session, INVOICES,
+            {invoice_id: issued[invoice_id] for invoice_id in chunk},
             ISSUED_COLUMNS)
         session.execute(INVOICES.update().where(
             INVOICES.c.id.in_(chunk),

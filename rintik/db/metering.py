@@ -308,7 +308,7 @@ def _store_states(session, tails, states):
     for chunk in _chunks(sorted(changed)):
         session.execute(RESOURCES.update().where(
             RESOURCES.c.id.in_(chunk)).values(**bulk.case_values(
-                RESOURCES, {pk: changed[pk] for pk in chunk},
+                session, RESOURCES, {pk: changed[pk] for pk in chunk},
                 STATE_COLUMNS)))
 
 

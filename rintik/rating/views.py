@@ -29,7 +29,7 @@ def money_text(amount, currency):
     """An amount with the currency's minor-unit decimals, or None."""
     if amount is None:
         return None
-    return str(money.quantize_money(amount, currency))
+    return format(money.quantize_money(amount, currency), 'f')
 
 
 def price_text(amount, currency):
@@ -39,7 +39,7 @@ def price_text(amount, currency):
         return None
     digits = max(money.minor_unit(currency),
                  min(8, -amount.normalize().as_tuple().exponent))
-    return str(amount.quantize(decimal.Decimal(1).scaleb(-digits)))
+    return format(amount.quantize(decimal.Decimal(1).scaleb(-digits)), 'f')
 
 
 def _number(quantity):

@@ -64,11 +64,13 @@ class BalanceController(base.Controller):
     @pecan.expose('json')
     def get_one(self, balance_id):
         context = pecan.request.context
+        tenant_id = common.query('tenant_id')
+        project = utils.project_scope(tenant_id)
         row = None
         if balance_id.isdigit():
             row = balances.get_balance(context, balance_id=int(balance_id))
-        if row is None or (row.project_id != context.project_id and
-                           not context.is_admin):
+        if row is None or (row.project_id != project and (
+                tenant_id or not context.is_admin)):
             raise exception.NotFound()
         utils.authorize('rintik:balance:get', {'project_id': row.project_id})
         return balance_object(context, row)

@@ -1,9 +1,12 @@
 """``/api/invoice/``: invoices, and the admin actions of billing."""
 
+import decimal
+
 import pecan
 
 from rintik.api.controllers import base
 from rintik.api.controllers.v1 import common
+from rintik.api import errors
 from rintik.api import utils
 from rintik.db import invoices as db_invoices
 from rintik.db import settings as db_settings
@@ -51,6 +54,18 @@ def _invoice_id(value):
         return int(value)
     except ValueError:
         raise exception.NotFound()
+
+
+def _size(value, field):
+    """A space_allocation_gb: a number not below 0, as Decimal."""
+    try:
+        size = decimal.Decimal(value)
+    except (decimal.InvalidOperation, TypeError, ValueError):
+        size = None
+    if size is None or not size.is_finite() or size < 0:
+        raise errors.InvalidFields({field: [
+            'Enter a number of GB not below 0.']})
+    return size
 
 
 def _emails(context, project_ids):
@@ -113,13 +128,16 @@ class InvoiceController(base.Controller):
         return [simple(context, invoice) for invoice in self._listed()]
 
     def _owned(self, invoice_id, rule):
-        """The invoice if it belongs to the project in scope, else 404."""
-        project = utils.project_scope(common.query('tenant_id'))
+        """The invoice if it belongs to the project in scope, else 404:
+        the ``tenant_id`` named (an admin's too), else the caller's own
+        project (any project for an admin)."""
+        tenant_id = common.query('tenant_id')
+        project = utils.project_scope(tenant_id)
         utils.authorize(rule, {'project_id': project})
         invoice = db_invoices.get_invoice(pecan.request.context,
                                           _invoice_id(invoice_id))
-        if invoice is None or (invoice.project_id != project and
-                               not pecan.request.context.is_admin):
+        if invoice is None or (invoice.project_id != project and (
+                tenant_id or not pecan.request.context.is_admin)):
             raise exception.NotFound()
         return invoice
 
@@ -138,9 +156,14 @@ class InvoiceController(base.Controller):
         context = pecan.request.context
         now = common.now()
         for array in ARRAYS:
-            for item in body.get(array, []):
+            for index, item in enumerate(body.get(array, [])):
+                field = '%s.%d.' % (array, index)
                 item['start_date'] = utils.parse_datetime(
-                    item['start_date'], array + '.start_date')
+                    item['start_date'], field + 'start_date')
+                if 'space_allocation_gb' in item:
+                    item['space_allocation_gb'] = _size(
+                        item['space_allocation_gb'],
+                        field + 'space_allocation_gb')
         start = now
         if body.get('start_date'):
             start = utils.parse_datetime(body['start_date'], 'start_date')
@@ -172,7 +195,9 @@ class InvoiceController(base.Controller):
         invoice = self._owned(invoice_id, rule)
         action(context, invoice.id, common.flag('skip_balance'),
                common.now())
-        return full(context, db_invoices.get_invoice(context, invoice.id))
+        return full(context, db_invoices.get_invoice(context, invoice.id),
+                    _emails(context, [invoice.project_id])[
+                        invoice.project_id])
 
     @pecan.expose('json')
     def finish(self, invoice_id):

@@ -60,11 +60,15 @@ class NotificationController(base.Controller):
     def _visible(self, notification_id, action):
         """The notification if the caller may see it, else 404."""
         context = pecan.request.context
+        tenant_id = common.query('tenant_id')
+        if tenant_id != GENERAL:
+            utils.project_scope(tenant_id)
         row = None
         if notification_id.isdigit():
             row = db_notifications.get_notification(context,
                                                     int(notification_id))
-        if row is None:
+        if row is None or (tenant_id and row.project_id != (
+                None if tenant_id == GENERAL else tenant_id)):
             raise exception.NotFound()
         if row.project_id is None:
             if not context.is_admin:

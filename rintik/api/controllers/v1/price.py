@@ -53,6 +53,13 @@ def _key_id(value):
         raise exception.NotFound()
 
 
+def _on_item(key_id):
+    """PUT, PATCH and DELETE name a price: on the collection they are
+    405, not a 500 for the missing argument."""
+    if key_id is None:
+        pecan.abort(405, headers={'Allow': 'GET, POST'})
+
+
 class KindController(base.Controller):
     """The prices of one kind."""
 
@@ -128,17 +135,20 @@ class KindController(base.Controller):
         return price_object(*db_ratecard.latest_version(context, key_id))
 
     @pecan.expose('json')
-    def put(self, key_id):
+    def put(self, key_id=None):
+        _on_item(key_id)
         utils.authorize('rintik:price:update')
         return self._new_version(key_id, partial=False)
 
     @pecan.expose('json')
-    def patch(self, key_id):
+    def patch(self, key_id=None):
+        _on_item(key_id)
         utils.authorize('rintik:price:update')
         return self._new_version(key_id, partial=True)
 
     @pecan.expose('json')
-    def delete(self, key_id):
+    def delete(self, key_id=None):
+        _on_item(key_id)
         utils.authorize('rintik:price:delete')
         db_ratecard.end_price(pecan.request.context, self.kind,
                               _key_id(key_id), common.now())

@@ -26,15 +26,19 @@ class SettingsController(base.Controller):
         return {name: settings.get_setting(pecan.request.context, name)}
 
     def _update(self, name):
+        if name is None:
+            # PUT or PATCH on the collection: 405, not a 500 for the
+            # missing argument.
+            pecan.abort(405, headers={'Allow': 'GET'})
         utils.authorize('rintik:setting:update')
         body = utils.request_body(VALUE_SCHEMA)
         return {name: settings.set_setting(pecan.request.context, name,
                                            body['value'])}
 
     @pecan.expose('json')
-    def put(self, name):
+    def put(self, name=None):
         return self._update(name)
 
     @pecan.expose('json')
-    def patch(self, name):
+    def patch(self, name=None):
         return self._update(name)

@@ -9,10 +9,13 @@ by keystonemiddleware through its AuthTokenFixture:
 - ``reader-b-token``: role reader in ``project-b``.
 
 A gabbi file names it under ``fixtures:``; ``setup_app`` is the
-intercepted application.
+intercepted application. ``IDRFixture`` makes the deployment currency IDR
+(as on the dashboard); ``BillingDataFixture`` (after APIFixture) seeds the
+billing record described in ``BillingData``.
 """
 
 import datetime
+import decimal
 
 import fixtures
 from gabbi import fixture as gabbi_fixture
@@ -26,7 +29,18 @@ from rintik.api.controllers import v1
 from rintik.api import utils
 from rintik.common import policy
 from rintik import conf
+from rintik import context as rintik_context
+from rintik.db import balances
+from rintik.db import invoices as db_invoices
+from rintik.db import metering
+from rintik.db import notifications
+from rintik.db import settings as db_settings
 from rintik import exception
+from rintik.metering import facts
+from rintik.rating import invoicing
+from rintik.rating import prices
+from rintik.rating import rollover
+from rintik.rating import settings
 from rintik.tests import fixtures as rintik_fixtures
 
 CONF = conf.CONF
@@ -147,3 +161,128 @@ class EchoFixture(_Gabbi):
     def make_fixture(self):
         return fixtures.MockPatchObject(v1.ApiController, 'echo',
                                         EchoController(), create=True)
+
+
+UTC = datetime.timezone.utc
+D = decimal.Decimal
+
+
+def at(month, day=1, hour=0, year=2026):
+    """A moment of 2026 (by default) in UTC."""
+    return datetime.datetime(year, month, day, hour, tzinfo=UTC)
+
+
+class Currency(fixtures.Fixture):
+    """``[billing] currency`` for the test (IDR, as on the dashboard)."""
+
+    def __init__(self, currency='IDR'):
+        super().__init__()
+        self.currency = currency
+
+    def _setUp(self):
+        CONF.set_override('currency', self.currency, group='billing')
+        self.addCleanup(CONF.clear_override, 'currency', group='billing')
+
+
+class BillingData(fixtures.Fixture):
+    """A billing record seeded through Rintik's own paths, in IDR with a
+    10 % tax, a billing window open since 1 January 2026 and the rollover
+    run at 1 March 2026 00:07 UTC:
+
+    Prices (ids 1-6): flavor ``m1.small`` 10.5/h (monthly 5000), volume
+    ``ssd`` 0.0125/GB-h, floating_ip 0.005/h, router 0.01/h, snapshot
+    0.001/GB-h, image 0.002/GiB-h.
+
+    project-a (e-mail ``billing@a.example``): instance ``vm-a1`` 10-11
+    January (252.00), volume ``vol-a1`` 20 GB from 10 January, running
+    (132.00 in January, 168.00 in February, 186.00 in March), floating IP
+    ``fip-a1`` 10-20 January (1.20), router ``rtr-a1`` from 1 February,
+    running (6.72 in February, 7.44 in March). Invoices: 1 January,
+    unpaid, 385.20 + 38.52 = 423.72; 2 February, unpaid, 174.72 + 17.47 =
+    192.19; 3 March, in progress (193.44 so far: March has ended, so the
+    live rating is final). No balance.
+
+    project-b (e-mail ``ops@b.example``): instance ``vm-b1`` 5-6 January.
+    Invoices: 4 January, unpaid, 252.00 + 25.20 = 277.20; 5 February,
+    finished (total 0.00); 6 March, in progress (0.00). Balance 1 of
+    500.00 (one top-up).
+
+    Notifications: 1 project-a (1 Feb), 2 project-b (1 Feb), 3 general
+    (2 Feb), 4 project-a (1 Mar); all unread, none sent.
+    """
+
+    ROLLOVER_AT = datetime.datetime(2026, 3, 1, 0, 7, tzinfo=UTC)
+
+    def _setUp(self):
+        self.useFixture(Currency('IDR'))
+        self.context = context = rintik_context.get_admin_context()
+        self._messages = 0
+        policy_ = invoicing.Policy.from_conf(CONF)
+        for kind, key, hourly, monthly in (
+                ('flavor', 'm1.small', '10.5', '5000'),
+                ('volume', 'ssd', '0.0125', None),
+                ('floating_ip', None, '0.005', None),
+                ('router', None, '0.01', None),
+                ('snapshot', None, '0.001', None),
+                ('image', None, '0.002', None)):
+            prices.set_price(context, policy_, kind, key, D(hourly),
+                             D(monthly) if monthly else None, None, at(1))
+        settings.set_setting(context, 'invoice_tax', 10)
+        settings.set_setting(context, 'company_name', 'Rintik Cloud')
+        db_settings.open_window(context, at(1))
+        self.live('instance', 'vm-a1', 'project-a', at(1, 10), at(1, 11),
+                  price_key='m1.small', name='web-a')
+        self.live('volume', 'vol-a1', 'project-a', at(1, 10), None,
+                  price_key='ssd', quantity=20, name='data-a')
+        self.live('floating_ip', 'fip-a1', 'project-a', at(1, 10),
+                  at(1, 20), name='203.0.113.10')
+        self.live('router', 'rtr-a1', 'project-a', at(2, 1), None,
+                  name='router-a')
+        self.live('instance', 'vm-b1', 'project-b', at(1, 5), at(1, 6),
+                  price_key='m1.small', name='web-b')
+        rollover.run(context, CONF, self.ROLLOVER_AT)
+        db_invoices.set_project_email(context, 'project-a',
+                                      'billing@a.example')
+        db_invoices.set_project_email(context, 'project-b', 'ops@b.example')
+        balances.record(context, 'project-b', balances.TOP_UP, D('500.00'),
+                        'Opening balance', at(1, 2))
+        for project, title, moment in (
+                ('project-a', 'Invoice January', at(2, 1)),
+                ('project-b', 'Invoice January', at(2, 1)),
+                (None, 'Maintenance', at(2, 2)),
+                ('project-a', 'Invoice February', at(3, 1))):
+            notifications.add(
+                context, project, title, title + ' (short)',
+                '<p>%s</p>' % title,
+                notifications.ADMIN if project is None else
+                {'project-a': 'billing@a.example',
+                 'project-b': 'ops@b.example'}[project], moment)
+
+    def live(self, resource_type, resource_id, project, start, end,
+             price_key=None, quantity=1, name=None):
+        """A resource observed from ``start``, gone at ``end``."""
+        self.store(start, facts.Observation(
+            resource_type, resource_id, project, billable=True,
+            price_key=price_key, quantity=D(quantity), name=name))
+        if end is not None:
+            self.store(end, facts.Observation(resource_type, resource_id,
+                                              project, gone=True))
+
+    def store(self, moment, fact):
+        self._messages += 1
+        metering.store_batch(self.context, [
+            ('seed-%d' % self._messages, 'test.event', moment, [fact])], [])
+
+
+class IDRFixture(_Gabbi):
+    """The deployment currency is IDR."""
+
+    def make_fixture(self):
+        return Currency('IDR')
+
+
+class BillingDataFixture(_Gabbi):
+    """Seeds BillingData (list it after APIFixture)."""
+
+    def make_fixture(self):
+        return BillingData()

@@ -43,10 +43,13 @@ class PeriodClippingTest(testtools.TestCase):
         self.assertEqual(at(2024, 6, 10, 12, 0, 30), seg.adjusted_end)
         self.assertEqual(12 * 3600 + 30, seg.seconds)
 
-    def test_running_interval_in_a_closed_period_ends_at_period_end(self):
-        [seg] = cut(interval(at(2024, 6, 10)), now=at(2024, 7, 1))
-        self.assertEqual(at(2024, 7, 1), seg.end)
-        self.assertFalse(seg.running)
+    def test_running_interval_in_an_ended_period_is_charged_to_its_end(self):
+        # The period has ended but its invoice is not closed yet: the
+        # segment still runs (no end date), charged up to the period end.
+        [seg] = cut(interval(at(2024, 6, 10)), now=at(2024, 7, 1, 3))
+        self.assertIsNone(seg.end)
+        self.assertTrue(seg.running)
+        self.assertEqual(at(2024, 7, 1), seg.adjusted_end)
 
     def test_ended_interval_in_the_open_period_has_an_end(self):
         [seg] = cut(interval(at(2024, 6, 10), at(2024, 6, 11)),
