@@ -1,7 +1,6 @@
 """Glance images: billable while active, per GiB."""
 
-import decimal
-
+from rintik.billing import quantity
 from rintik import exception
 from rintik.handlers import base
 from rintik.metering import facts
@@ -10,12 +9,10 @@ GONE_STATUSES = frozenset(['deleted', 'killed'])
 
 
 def gib(size_bytes):
-    """Bytes as an exact number of GiB (2**30 bytes): n / 2**30 equals
-    n * 5**30 / 10**30, whose decimal expansion ends after 30 digits."""
+    """Whole bytes as an exact number of GiB."""
     if size_bytes != size_bytes.to_integral_value():
         raise exception.InvalidNotification('size is not whole bytes')
-    with decimal.localcontext(prec=80):
-        return decimal.Decimal(int(size_bytes) * 5 ** 30).scaleb(-30)
+    return quantity.gib_from_bytes(size_bytes)
 
 
 class ImageHandler(base.NotificationHandler):

@@ -44,12 +44,13 @@ import tempfile
 import time
 import uuid
 
-import pymysql
 import requests
 import sqlalchemy as sa
 
 from rintik.db import models
 from rintik.tests.functional import keystone_server
+
+import benchdb  # noqa: H306 (a module of this folder)
 
 VENV_BIN = os.path.dirname(sys.executable)
 MANAGE = os.path.join(VENV_BIN, 'rintik-manage')
@@ -59,7 +60,6 @@ CENT = D('0.01')
 UNPAID = 2
 TARGET_MS = 50
 PASSWORD = 'bench-password'
-INSERT_BATCH = 5000
 TYPES = [
     # resource type, price key, hourly, monthly, quantity, weight
     ('instance', 'm1.small', D('0.0232'), None, D(1), 4),
@@ -78,35 +78,6 @@ def month_start(moment, months_back=0):
     while month < 1:
         year, month = year - 1, month + 12
     return datetime.datetime(year, month, 1, tzinfo=UTC)
-
-
-class Database:
-
-    def __init__(self, args):
-        self.name = args.db_name
-        self.params = {'host': args.db_host, 'port': args.db_port,
-                       'user': args.db_user, 'password': args.db_password}
-        self.url = 'mysql+pymysql://%s%s@%s:%d/%s?charset=utf8mb4' % (
-            args.db_user, ':' + args.db_password if args.db_password else '',
-            args.db_host, args.db_port, self.name)
-
-    def _server(self):
-        return pymysql.connect(autocommit=True, **self.params)
-
-    def recreate(self):
-        with self._server() as connection, connection.cursor() as cursor:
-            cursor.execute('DROP DATABASE IF EXISTS `%s`' % self.name)
-            cursor.execute('CREATE DATABASE `%s` CHARACTER SET utf8mb4'
-                           % self.name)
-
-    def drop(self):
-        with self._server() as connection, connection.cursor() as cursor:
-            cursor.execute('DROP DATABASE IF EXISTS `%s`' % self.name)
-
-
-def _insert(connection, table, rows):
-    for index in range(0, len(rows), INSERT_BATCH):
-        connection.execute(table.insert(), rows[index:index + INSERT_BATCH])
 
 
 def _segments(rng, invoice_id, count, start, end, next_id):
@@ -152,9 +123,9 @@ def load(engine, project_ids, invoices, segments, seed, now):
         with engine.begin() as connection:
             connection.exec_driver_sql('SET unique_checks = 0')
             connection.exec_driver_sql('SET foreign_key_checks = 0')
-            _insert(connection, models.Project.__table__, project_rows)
-            _insert(connection, models.Invoice.__table__, invoice_rows)
-            _insert(connection, models.InvoiceSegment.__table__,
+            benchdb.insert(connection, models.Project.__table__, project_rows)
+            benchdb.insert(connection, models.Invoice.__table__, invoice_rows)
+            benchdb.insert(connection, models.InvoiceSegment.__table__,
                     segment_rows)
         del project_rows[:], invoice_rows[:], segment_rows[:]
 
@@ -273,11 +244,7 @@ def parse_args(argv):
     parser.add_argument('--requests', type=int, default=2000)
     parser.add_argument('--warmup', type=int, default=200)
     parser.add_argument('--seed', type=int, default=42)
-    parser.add_argument('--db-host', default='127.0.0.1')
-    parser.add_argument('--db-port', type=int, default=3306)
-    parser.add_argument('--db-user', default='root')
-    parser.add_argument('--db-password', default='')
-    parser.add_argument('--db-name', default='rintik_bench_api')
+    benchdb.add_arguments(parser, 'rintik_bench_api')
     parser.add_argument('--reuse-db', action='store_true',
                         help='Keep the database of a previous --keep run '
                              '(its Keystone project ids are re-created by '
@@ -292,7 +259,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    database = Database(args)
+    database = benchdb.Database(args)
     workdir = tempfile.mkdtemp(prefix='rintik-bench-api-')
     now = datetime.datetime.now(UTC)
     print('work directory %s' % workdir)

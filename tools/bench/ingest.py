@@ -41,7 +41,8 @@ import uuid
 
 import kombu
 import psutil
-import pymysql
+
+import benchdb  # noqa: H306 (a module of this folder)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -655,33 +656,6 @@ def declare_pool_queue(conf_file, pool, exchanges):
     transport.cleanup()
 
 
-class Database:
-    def __init__(self, args):
-        self.name = args.db_name
-        self.params = {'host': args.db_host, 'port': args.db_port,
-                       'user': args.db_user, 'password': args.db_password}
-        self.url = 'mysql+pymysql://%s%s@%s:%d/%s?charset=utf8mb4' % (
-            args.db_user, ':' + args.db_password if args.db_password else '',
-            args.db_host, args.db_port, self.name)
-
-    def _server(self):
-        return pymysql.connect(autocommit=True, **self.params)
-
-    def recreate(self):
-        with self._server() as connection, connection.cursor() as cursor:
-            cursor.execute('DROP DATABASE IF EXISTS `%s`' % self.name)
-            cursor.execute('CREATE DATABASE `%s` CHARACTER SET utf8mb4'
-                           % self.name)
-
-    def drop(self):
-        with self._server() as connection, connection.cursor() as cursor:
-            cursor.execute('DROP DATABASE IF EXISTS `%s`' % self.name)
-
-    def connect(self):
-        return pymysql.connect(database=self.name, autocommit=True,
-                               **self.params)
-
-
 def count(connection, query):
     with connection.cursor() as cursor:
         cursor.execute(query)
@@ -1135,6 +1109,7 @@ def parse_args(argv):
                         help='repeat both measurements; medians are '
                              'reported (default 1)')
     parser.add_argument('--seed', type=int, default=42)
+    benchdb.add_arguments(parser, 'rintik_bench')
     parser.add_argument('--days', type=int, default=7,
                         help='simulated time span of the backlog')
     parser.add_argument('--fixtures', default=os.environ.get(
@@ -1178,11 +1153,6 @@ def parse_args(argv):
     parser.add_argument('--rabbit-port', type=int, default=5672)
     parser.add_argument('--rabbit-user', default='guest')
     parser.add_argument('--rabbit-password', default='guest')
-    parser.add_argument('--db-name', default='rintik_bench')
-    parser.add_argument('--db-host', default='127.0.0.1')
-    parser.add_argument('--db-port', type=int, default=3306)
-    parser.add_argument('--db-user', default='root')
-    parser.add_argument('--db-password', default='')
     # Internal: the no-op listener child process.
     parser.add_argument('--noop-listener', action='store_true',
                         help=argparse.SUPPRESS)
@@ -1200,7 +1170,7 @@ def main(argv=None):
         args.py_spy = os.path.abspath(args.py_spy)
     workdir = tempfile.mkdtemp(prefix='rintik-bench-')
     broker = Broker(args)
-    database = Database(args)
+    database = benchdb.Database(args)
     noop_runs, rintik_runs = [], []
     broker.create()
     try:

@@ -44,10 +44,11 @@ import tempfile
 import time
 import uuid
 
-import pymysql
 import sqlalchemy as sa
 
 from rintik.db import models
+
+import benchdb  # noqa: H306 (a module of this folder)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VENV_BIN = os.path.dirname(sys.executable)
@@ -91,9 +92,6 @@ MIX = [('instance', 8), ('volume', 4), ('floating_ip', 2), ('router', 1),
 ENDED = 0.25      # share of resources whose usage ends in the month
 RESIZED = 0.15    # share of instances and volumes resized (two intervals)
 RETIRED = 0.01    # share of projects retired (all usage ended) in the month
-
-INSERT_BATCH = 5000
-
 
 # --------------------------------------------------------------------------
 # Data
@@ -236,34 +234,6 @@ def rate_card(month_start, month_end, now):
 # Database
 
 
-class Database:
-    def __init__(self, args):
-        self.name = args.db_name
-        self.params = {'host': args.db_host, 'port': args.db_port,
-                       'user': args.db_user, 'password': args.db_password}
-        self.url = 'mysql+pymysql://%s%s@%s:%d/%s?charset=utf8mb4' % (
-            args.db_user, ':' + args.db_password if args.db_password else '',
-            args.db_host, args.db_port, self.name)
-
-    def _server(self):
-        return pymysql.connect(autocommit=True, **self.params)
-
-    def recreate(self):
-        with self._server() as connection, connection.cursor() as cursor:
-            cursor.execute('DROP DATABASE IF EXISTS `%s`' % self.name)
-            cursor.execute('CREATE DATABASE `%s` CHARACTER SET utf8mb4'
-                           % self.name)
-
-    def drop(self):
-        with self._server() as connection, connection.cursor() as cursor:
-            cursor.execute('DROP DATABASE IF EXISTS `%s`' % self.name)
-
-
-def _insert(connection, table, rows):
-    for index in range(0, len(rows), INSERT_BATCH):
-        connection.execute(table.insert(), rows[index:index + INSERT_BATCH])
-
-
 def load(engine, generator, month_start, month_end, now):
     """Bulk-load the generated month; returns the counts by table."""
     projects = models.Project.__table__
@@ -274,8 +244,8 @@ def load(engine, generator, month_start, month_end, now):
     keys, versions = rate_card(month_start, month_end, now)
     window_start = month_start - datetime.timedelta(days=30)
     with engine.begin() as connection:
-        _insert(connection, models.PriceKey.__table__, keys)
-        _insert(connection, models.PriceVersion.__table__, versions)
+        benchdb.insert(connection, models.PriceKey.__table__, keys)
+        benchdb.insert(connection, models.PriceVersion.__table__, versions)
         connection.execute(models.BillingWindow.__table__.insert().values(
             start=window_start, end=None))
         connection.execute(models.Setting.__table__.insert(), [
@@ -287,9 +257,9 @@ def load(engine, generator, month_start, month_end, now):
 
     def flush():
         with engine.begin() as connection:
-            _insert(connection, projects, project_rows)
-            _insert(connection, resources, resource_rows)
-            _insert(connection, intervals, interval_rows)
+            benchdb.insert(connection, projects, project_rows)
+            benchdb.insert(connection, resources, resource_rows)
+            benchdb.insert(connection, intervals, interval_rows)
         del project_rows[:], resource_rows[:], interval_rows[:]
 
     for project, project_resources in generator.generate():
@@ -401,6 +371,7 @@ def parse_args(argv):
                         help='the month of usage the rollover closes '
                              '(YYYY-MM, UTC; default 2025-10)')
     parser.add_argument('--seed', type=int, default=42)
+    benchdb.add_arguments(parser, 'rintik_bench_rollover')
     parser.add_argument('--profile', type=int, metavar='N', default=0,
                         help='afterwards, run the rollover in-process under '
                              'cProfile and print its top N functions')
@@ -408,11 +379,6 @@ def parse_args(argv):
                         help='run rintik-manage with debug logging')
     parser.add_argument('--keep', action='store_true',
                         help='keep the database and the work directory')
-    parser.add_argument('--db-name', default='rintik_bench_rollover')
-    parser.add_argument('--db-host', default='127.0.0.1')
-    parser.add_argument('--db-port', type=int, default=3306)
-    parser.add_argument('--db-user', default='root')
-    parser.add_argument('--db-password', default='')
     return parser.parse_args(argv)
 
 
@@ -424,7 +390,7 @@ def main(argv=None):
                                   tzinfo=UTC)
     now = month_end + datetime.timedelta(minutes=7)
     workdir = tempfile.mkdtemp(prefix='rintik-bench-rollover-')
-    database = Database(args)
+    database = benchdb.Database(args)
     conf_file = write_conf(workdir, database, args.debug)
     log_path = os.path.join(workdir, 'rintik-manage.log')
     engine = sa.create_engine(database.url)
