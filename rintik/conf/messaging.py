@@ -1,7 +1,9 @@
 """oslo.messaging's options with Rintik's single-host defaults."""
 
+from oslo_config import cfg
 import oslo_messaging
 from oslo_messaging import opts as messaging_opts
+from oslo_messaging import transport
 
 DEFAULT_TRANSPORT_URL = 'rabbit://guest:guest@127.0.0.1:5672/'
 
@@ -15,6 +17,11 @@ def _group_opts(name):
 
 def register_opts(conf):
     oslo_messaging.set_transport_defaults('rintik')
+    # oslo.messaging's list_opts() hands out copies of its option objects;
+    # setting the default on the originals makes the generated sample show
+    # Rintik's default as well (oslo.messaging has no public hook for it).
+    cfg.set_defaults(getattr(transport, '_transport_opts', []),
+                     transport_url=DEFAULT_TRANSPORT_URL)
     conf.register_opts(_group_opts('DEFAULT'))
     conf.set_default('transport_url', DEFAULT_TRANSPORT_URL)
 
