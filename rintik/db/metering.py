@@ -82,15 +82,20 @@ def store_batch(context, records, quarantined, source='notification'):
     return len(records)
 
 
+def _present(session, column, values):
+    """The ``values`` that ``column`` holds already."""
+    found = set()
+    for chunk in _chunks(values):
+        found.update(session.execute(sa.select(column).where(
+            column.in_(chunk))).scalars())
+    return found
+
+
 def _unseen(session, records):
     """The records whose message id has no stored observation yet (nor
     appears earlier in the same batch)."""
-    message_ids = set(record[0] for record in records)
-    seen = set()
-    for chunk in _chunks(message_ids):
-        seen.update(session.execute(
-            sa.select(OBSERVATIONS.c.message_id).where(
-                OBSERVATIONS.c.message_id.in_(chunk))).scalars())
+    seen = _present(session, OBSERVATIONS.c.message_id,
+                    set(record[0] for record in records))
     unseen = []
     for record in records:
         if record[0] not in seen:
@@ -345,12 +350,8 @@ def _intervals_by_resource(session, resource_pks):
 def _quarantine(session, quarantined, now):
     if not quarantined:
         return
-    ids = [envelope['message_id'] for envelope, _reason in quarantined]
-    present = set()
-    for chunk in _chunks(ids):
-        present.update(session.execute(
-            sa.select(QUARANTINE.c.message_id).where(
-                QUARANTINE.c.message_id.in_(chunk))).scalars())
+    present = _present(session, QUARANTINE.c.message_id, set(
+        envelope['message_id'] for envelope, _reason in quarantined))
     rows = []
     for envelope, reason in quarantined:
         if envelope['message_id'] in present:

@@ -28,6 +28,8 @@ import time
 import fixtures
 import requests
 
+from rintik.tests.functional.process import write_config
+
 VENV_ENV = 'RINTIK_KEYSTONE_VENV'
 REQUIREMENT_ENV = 'RINTIK_KEYSTONE_REQUIREMENT'
 DEFAULT_REQUIREMENT = 'keystone'
@@ -101,15 +103,6 @@ def free_port():
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
-
-
-def write_config(path, sections):
-    """An oslo.config file from ``{section: {option: value}}``."""
-    with open(path, 'w', encoding='utf-8') as stream:
-        for section, options in sections.items():
-            stream.write('[%s]\n' % section)
-            for key, value in options.items():
-                stream.write('%s = %s\n' % (key, value))
 
 
 def _tail(path, size=4000):
