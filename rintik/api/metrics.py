@@ -11,9 +11,9 @@ from prometheus_client import core
 from prometheus_client import exposition as prometheus_exposition
 
 from rintik import conf
-from rintik.db import invoices as db_invoices
 from rintik.db import queries
 from rintik.rating import invoicing
+from rintik.rating import overview
 from rintik.rating import unpriced
 
 
@@ -57,10 +57,7 @@ def open_invoices(context):
         'Resources billed right now on the open invoices.',
         labels=['project_id', 'resource_type'])
     totals, counts = {}, {}
-    for invoice in db_invoices.list_invoices(context):
-        if invoice.state != db_invoices.IN_PROGRESS:
-            continue
-        lines, _ids = invoicing.invoice_lines(context, invoice, policy, now)
+    for invoice, lines in overview.open_invoice_lines(context, policy, now):
         for line in lines:
             key = (invoice.project_id, line.resource_type)
             totals[key] = totals.get(key, 0) + line.charge

@@ -85,11 +85,15 @@ def invoices_of(context, project_ids):
 
 
 @main_context_manager.reader
-def list_invoices(context, project_id=None, limit=None, marker=None):
-    """Invoices newest first (of one project, or all)."""
+def list_invoices(context, project_id=None, limit=None, marker=None,
+                  state=None):
+    """Invoices newest first (of one project, or all; in one state, or
+    any)."""
     query = sa.select(INVOICES)
     if project_id is not None:
         query = query.where(INVOICES.c.project_id == project_id)
+    if state is not None:
+        query = query.where(INVOICES.c.state == state)
     if marker is not None:
         query = query.where(INVOICES.c.id < marker)
     query = query.order_by(INVOICES.c.period_start.desc(),

@@ -7,9 +7,13 @@ from rintik.rating import views
 TYPES = tuple(views.ARRAYS)
 
 
-def _open_invoices(context, project_id):
-    return [invoice for invoice in db_invoices.list_invoices(
-        context, project_id) if invoice.state == db_invoices.IN_PROGRESS]
+def open_invoice_lines(context, policy, now, project_id=None):
+    """(invoice, its live lines) of every open invoice (of one project, or
+    all)."""
+    for invoice in db_invoices.list_invoices(
+            context, project_id, state=db_invoices.IN_PROGRESS):
+        yield invoice, invoicing.invoice_lines(context, invoice, policy,
+                                               now)[0]
 
 
 def overview(context, policy, now, project_id=None):
@@ -19,8 +23,8 @@ def overview(context, policy, now, project_id=None):
     running = dict.fromkeys(TYPES, 0)
     cost = dict.fromkeys(TYPES, 0)
     running_cost = dict.fromkeys(TYPES, 0)
-    for invoice in _open_invoices(context, project_id):
-        lines, _ids = invoicing.invoice_lines(context, invoice, policy, now)
+    for _invoice, lines in open_invoice_lines(context, policy, now,
+                                              project_id):
         for line in lines:
             counts[line.resource_type] += 1
             cost[line.resource_type] += line.charge

@@ -89,8 +89,12 @@ def segment(line, segment_id, invoice_id, currency):
     return body
 
 
-def simple_invoice(invoice, subtotal, currency):
+def simple_invoice(invoice, lines, currency):
+    """The simple invoice object; while in progress its subtotal is that
+    of its live ``lines`` (unused once issued)."""
     closed = invoice.state != db_invoices.IN_PROGRESS
+    subtotal = invoice.subtotal if closed else invoicing.totals(
+        lines, 0, currency).subtotal
     return {
         'id': invoice.id,
         'start_date': iso(invoice.period_start),
@@ -110,10 +114,7 @@ def project_object(project_id, email):
 
 def full_invoice(invoice, lines, segment_ids, email, currency):
     """The full invoice object with its six arrays of segments."""
-    subtotal = invoice.subtotal
-    if invoice.state == db_invoices.IN_PROGRESS:
-        subtotal = invoicing.totals(lines, 0, currency).subtotal
-    body = simple_invoice(invoice, subtotal, currency)
+    body = simple_invoice(invoice, lines, currency)
     body.update({
         'created_at': iso(invoice.created_at),
         'updated_at': iso(invoice.updated_at),

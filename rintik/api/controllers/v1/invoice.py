@@ -84,12 +84,11 @@ def full(context, invoice, email=None):
 
 
 def simple(context, invoice):
-    subtotal = invoice.subtotal
+    lines = []
     if invoice.state == db_invoices.IN_PROGRESS:
-        lines, _ids = invoicing.invoice_lines(context, invoice,
-                                              common.policy(), common.now())
-        subtotal = invoicing.totals(lines, 0, common.currency()).subtotal
-    return views.simple_invoice(invoice, subtotal, common.currency())
+        lines = invoicing.invoice_lines(context, invoice, common.policy(),
+                                        common.now())[0]
+    return views.simple_invoice(invoice, lines, common.currency())
 
 
 class InvoiceController(base.Controller):
