@@ -1,6 +1,5 @@
 """Usage intervals, price versions, billing windows and invoice segments."""
 
-import bisect
 import dataclasses
 import datetime
 from decimal import Decimal
@@ -35,7 +34,11 @@ class UsageInterval:
 
 @dataclasses.dataclass(frozen=True)
 class PriceVersion:
-    """One version of a price; ``ended`` means no price from effective_from."""
+    """One version of a price; ``ended`` means no price from effective_from.
+
+    ``sequence`` orders a key's versions as they were added (the rate card
+    is a log: PRODUCT.md §2.2).
+    """
 
     kind: str
     key: str | None
@@ -43,6 +46,7 @@ class PriceVersion:
     hourly: Decimal
     monthly: Decimal | None
     ended: bool = False
+    sequence: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,31 +94,36 @@ def price_kind(resource_type):
                          % (resource_type,)) from None
 
 
-def versions_for(interval, versions):
-    """Return the versions pricing ``interval``, sorted by effective_from."""
-    kind = price_kind(interval.resource_type)
-    key = interval.price_key if kind in KEYED_KINDS else None
-    return sorted((v for v in versions if v.kind == kind and v.key == key),
-                  key=lambda v: v.effective_from)
-
-
 def version_at(versions, moment):
-    """Return the version in force at ``moment`` (None = unpriced).
+    """Return the version of one key in force at ``moment`` (None =
+    unpriced).
 
-    ``versions`` are one key's versions sorted by effective_from. The first
-    version also applies before its effective_from; an ``ended`` version
-    means no price.
+    ``versions`` are the key's versions in the order they were added. The
+    rate card is a log: the most recently added version whose
+    effective_from (in whole seconds) is not after ``moment`` applies,
+    else the first version added; an ``ended`` version means no price.
     """
     if not versions:
         return None
-    starts = [_whole_second(v.effective_from) for v in versions]
-    version = versions[max(bisect.bisect_right(starts, moment) - 1, 0)]
+    version = versions[0]
+    for candidate in versions:
+        if _whole_second(candidate.effective_from) <= moment:
+            version = candidate
     return None if version.ended else version
 
 
 def _split_at_prices(interval, start, end, versions, running):
-    changes = sorted({_whole_second(v.effective_from) for v in versions[1:]})
-    edges = [start] + [c for c in changes if start < c < end] + [end]
+    """Pieces of [start, end) cut where the version in force changes."""
+    edges = [start]
+    current = version_at(versions, start)
+    for change in sorted({_whole_second(v.effective_from)
+                          for v in versions}):
+        if start < change < end:
+            version = version_at(versions, change)
+            if version != current:
+                edges.append(change)
+                current = version
+    edges.append(end)
     return [Segment(interval, a, b, version_at(versions, a),
                     running and b == end)
             for a, b in zip(edges, edges[1:])]
@@ -124,13 +133,12 @@ def cut_segments(interval, period_start, period_end, windows, versions, now):
     """Cut ``interval`` into invoice segments of one period.
 
     Keeps the time inside [period_start, min(period_end, now)) and inside a
-    billing window (windows must not overlap), cut at every price change.
-    ``versions`` may hold any prices; those of the interval's kind and key
-    are used. ``now``, window edges and price changes are truncated to whole
-    seconds. Returns the segments in time order.
+    billing window (windows must not overlap), cut where the price in force
+    changes. ``versions`` are the versions of the interval's price key in
+    the order they were added. ``now``, window edges and price changes are
+    truncated to whole seconds. Returns the segments in time order.
     """
     now = _whole_second(now)
-    own = versions_for(interval, versions)
     segments = []
     for window in sorted(windows, key=lambda w: w.start):
         window_end = None if window.end is None else _whole_second(window.end)
@@ -143,5 +151,6 @@ def cut_segments(interval, period_start, period_end, windows, versions, now):
         # until the rollover closes the invoice (PRODUCT.md §3.1).
         running = (interval.end is None
                    and (window_end is None or window_end > now))
-        segments.extend(_split_at_prices(interval, start, end, own, running))
+        segments.extend(_split_at_prices(interval, start, end, versions,
+                                         running))
     return segments

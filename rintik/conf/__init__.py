@@ -4,6 +4,7 @@ from oslo_config import cfg
 
 from rintik.conf import api
 from rintik.conf import billing
+from rintik.conf import coordination
 from rintik.conf import database
 from rintik.conf import default
 from rintik.conf import messaging
@@ -17,3 +18,4 @@ messaging.register_opts(CONF)
 notification.register_opts(CONF)
 billing.register_opts(CONF)
 api.register_opts(CONF)
+coordination.register_opts(CONF)

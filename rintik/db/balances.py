@@ -31,10 +31,12 @@ def _locked(session, project_id, now):
 
 @main_context_manager.writer
 def record(context, project_id, action, amount, description, now,
-           invoice_id=None, allow_negative=False):
+           invoice_id=None, allow_negative=False, caused_by=None,
+           request_id=None):
     """Add a top-up or a deduction (``amount`` > 0) to the ledger and the
     balance; a deduction below zero is refused (Invalid) unless allowed.
-    Returns the transaction's id."""
+    ``caused_by`` (a user id, ``rollover``...) and ``request_id`` say who
+    moved the money. Returns the transaction's id."""
     session = context.session
     row = _locked(session, project_id, now)
     delta = amount if action == TOP_UP else -amount
@@ -46,6 +48,7 @@ def record(context, project_id, action, amount, description, now,
     return session.execute(TRANSACTIONS.insert().values(
         balance_id=row.id, amount=amount, action=action,
         description=description, invoice_id=invoice_id,
+        caused_by=caused_by, request_id=request_id,
         created_at=now)).inserted_primary_key[0]
 
 

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from rintik.db import bulk
+from rintik.db import clock
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 
@@ -11,6 +12,7 @@ RESOURCES = models.Resource.__table__
 INTERVALS = models.UsageInterval.__table__
 INVOICES = models.Invoice.__table__
 SEGMENTS = models.InvoiceSegment.__table__
+CHANGES = models.UsageChange.__table__
 
 IN_PROGRESS = 1
 UNPAID = 2
@@ -19,7 +21,7 @@ FINISHED = 100
 # What closing an invoice sets (a missing value is NULL), in one
 # statement per chunk of invoices.
 ISSUED_COLUMNS = ('state', 'subtotal', 'tax', 'total', 'tax_percent',
-                  'deducted', 'finish_date')
+                  'deducted', 'finish_date', 'ratecard_revision')
 ISSUE_CHUNK = 500
 
 
@@ -66,14 +68,26 @@ def usage(context, project_ids, start, end, resource_keys=None):
 
 
 @main_context_manager.reader
-def changed_resources(context, project_ids, since):
-    """(project_id, resource_type, resource_id, derived_at) of resources
-    whose usage changed after ``since``."""
+def usage_changes(context, project_ids):
+    """Recorded usage changes of the projects (id, project_id,
+    resource_type, resource_id, changed_from, recorded_at), oldest
+    first."""
     return context.session.execute(sa.select(
-        RESOURCES.c.project_id, RESOURCES.c.resource_type,
-        RESOURCES.c.resource_id, RESOURCES.c.derived_at).where(
-        RESOURCES.c.project_id.in_(project_ids),
-        RESOURCES.c.derived_at > since)).all()
+        CHANGES.c.id, CHANGES.c.project_id, RESOURCES.c.resource_type,
+        RESOURCES.c.resource_id, CHANGES.c.changed_from,
+        CHANGES.c.recorded_at).join(
+        RESOURCES, RESOURCES.c.id == CHANGES.c.resource_pk).where(
+        CHANGES.c.project_id.in_(project_ids)).order_by(CHANGES.c.id)).all()
+
+
+@main_context_manager.writer
+def consume_changes(context, change_ids):
+    """Forget the recorded changes that were read and adjusted (changes
+    recorded since stay)."""
+    ids = sorted(change_ids)
+    for index in range(0, len(ids), ISSUE_CHUNK):
+        context.session.execute(CHANGES.delete().where(
+            CHANGES.c.id.in_(ids[index:index + ISSUE_CHUNK])))
 
 
 @main_context_manager.reader
@@ -151,23 +165,28 @@ def create_open_invoices(context, rows, now):
 
 
 @main_context_manager.writer
-def issue_invoices(context, issued, segment_rows, now, closed_at=None):
-    """Close in-progress invoices: ``issued`` maps invoice id to its
-    state and totals; ``segment_rows`` are the frozen segments. Only
-    invoices still in progress change (a concurrent run did nothing).
-    ``closed_at`` (default ``now``) is the real time the invoices were
-    rated at: usage derived and prices created after it are re-rated as
-    adjustments."""
+def lock_in_progress(context, invoice_ids):
+    """The ids among ``invoice_ids`` still in progress, locked until the
+    transaction ends: a concurrent rollover gets none of them."""
+    ids = sorted(invoice_ids)
+    locked = []
+    for index in range(0, len(ids), ISSUE_CHUNK):
+        locked.extend(context.session.execute(sa.select(INVOICES.c.id).where(
+            INVOICES.c.id.in_(ids[index:index + ISSUE_CHUNK]),
+            INVOICES.c.state == IN_PROGRESS).order_by(
+            INVOICES.c.id).with_for_update()).scalars())
+    return set(locked)
+
+
+@main_context_manager.writer
+def issue_invoices(context, issued, segment_rows, now):
+    """Close in-progress invoices locked by lock_in_progress: ``issued``
+    maps invoice id to its state, totals and rate card revision;
+    ``segment_rows`` are the frozen segments."""
     session = context.session
-    done = set()
     ids = sorted(issued)
     for index in range(0, len(ids), ISSUE_CHUNK):
-        chunk = session.execute(sa.select(INVOICES.c.id).where(
-            INVOICES.c.id.in_(ids[index:index + ISSUE_CHUNK]),
-            INVOICES.c.state == IN_PROGRESS).with_for_update()).scalars()
-        chunk = sorted(chunk)
-        if not chunk:
-            continue
+        chunk = ids[index:index + ISSUE_CHUNK]
         columns = bulk.case_values(
             session, INVOICES,
             {invoice_id: issued[invoice_id] for invoice_id in chunk},
@@ -175,16 +194,22 @@ def issue_invoices(context, issued, segment_rows, now, closed_at=None):
         session.execute(INVOICES.update().where(
             INVOICES.c.id.in_(chunk),
             INVOICES.c.state == IN_PROGRESS).values(
-            closed_at=closed_at or now, updated_at=now, **columns))
-        done.update(chunk)
-    rows = [row for row in segment_rows if row['invoice_id'] in done]
-    if rows:
-        session.execute(SEGMENTS.insert(), rows)
-    return sorted(done)
+            closed_at=clock.utcnow(), updated_at=now, **columns))
+    if segment_rows:
+        session.execute(SEGMENTS.insert(), segment_rows)
+
+
+@main_context_manager.writer
+def lock_invoice(context, invoice_id):
+    """The invoice as committed now, locked until the transaction ends
+    (None if there is none)."""
+    return context.session.execute(sa.select(INVOICES).where(
+        INVOICES.c.id == invoice_id).with_for_update()).first()
 
 
 @main_context_manager.writer
 def set_state(context, invoice_id, state, finish_date, deducted, now):
+    """Set a locked invoice's state (lock_invoice)."""
     context.session.execute(INVOICES.update().where(
         INVOICES.c.id == invoice_id).values(
         state=state, finish_date=finish_date, deducted=deducted,
@@ -206,7 +231,7 @@ def delete_billing_state(context):
     session = context.session
     for model in (models.BalanceTransaction, models.Balance,
                   models.InvoiceSegment, models.Invoice,
-                  models.Notification, models.Project):
+                  models.Notification, models.UsageChange, models.Project):
         session.execute(model.__table__.delete())
 
 

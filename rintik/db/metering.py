@@ -18,6 +18,7 @@ from oslo_serialization import jsonutils
 import sqlalchemy as sa
 
 from rintik.db import bulk
+from rintik.db import clock
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 from rintik.metering import facts
@@ -28,6 +29,7 @@ RESOURCES = models.Resource.__table__
 OBSERVATIONS = models.Observation.__table__
 INTERVALS = models.UsageInterval.__table__
 QUARANTINE = models.QuarantinedMessage.__table__
+CHANGES = models.UsageChange.__table__
 
 # Keep IN lists well below every backend's parameter limit.
 CHUNK = 500
@@ -77,7 +79,7 @@ def store_batch(context, records, quarantined, source='notification'):
     for row in rows:
         new_observations.setdefault(row['resource_pk'], []).append(
             types.SimpleNamespace(**row))
-    _rederive(session, new_observations, inserted, now)
+    _rederive(session, new_observations, inserted)
     _quarantine(session, quarantined, now)
     return len(records)
 
@@ -226,7 +228,7 @@ class _Tail:
             intervals.sort_key(obs) > self.key for obs in observations)
 
 
-def _rederive(session, new_observations, inserted, now):
+def _rederive(session, new_observations, inserted):
     """Lock the batch's resources (in id order), extend or re-derive their
     intervals and rewrite those that changed.
 
@@ -246,7 +248,7 @@ def _rederive(session, new_observations, inserted, now):
         # A resource first seen in this batch has no other history.
         history.update((pk, new_observations[pk]) for pk in chunk
                        if pk in inserted)
-        changed, new_rows, states = [], [], {}
+        changed, new_rows, change_rows, states = [], [], [], {}
         for pk in chunk:
             if pk in history:
                 observed = history[pk]
@@ -258,16 +260,27 @@ def _rederive(session, new_observations, inserted, now):
             states[pk] = _state(tails[pk], observed, pk in history)
             if derived != stored.get(pk, []):
                 changed.append(pk)
+                change_rows.extend(_change_rows(pk, stored.get(pk, []),
+                                                derived))
                 new_rows.extend(dict(vars(interval), resource_pk=pk)
                                 for interval in derived)
         if changed:
             session.execute(INTERVALS.delete().where(
                 INTERVALS.c.resource_pk.in_(changed)))
-            session.execute(RESOURCES.update().where(
-                RESOURCES.c.id.in_(changed)).values(derived_at=now))
+        if change_rows:
+            # Recorded by this transaction, on the database's clock: the
+            # rollover adjusts issued periods from these rows.
+            session.execute(CHANGES.insert().values(
+                recorded_at=clock.utcnow()), change_rows)
         if new_rows:
             session.execute(INTERVALS.insert(), new_rows)
         _store_states(session, tails, states)
+
+
+def _change_rows(resource_pk, old, new):
+    changed_from, projects = intervals.first_change(old, new)
+    return [{'project_id': project_id, 'resource_pk': resource_pk,
+             'changed_from': changed_from} for project_id in sorted(projects)]
 
 
 STATE_COLUMNS = ('project_id', 'name', 'tail_event_time', 'tail_gone',

@@ -54,9 +54,6 @@ class Resource(Base):
     resource_id = sa.Column(sa.String(64), nullable=False)
     project_id = sa.Column(sa.String(64), nullable=True)
     name = sa.Column(sa.String(255), nullable=True)
-    # When its usage intervals last changed: a closed period whose usage
-    # changed after it was invoiced gets an adjustment.
-    derived_at = sa.Column(types.UTCDateTime, nullable=True)
     # The sort key of the newest observation derived from (its event
     # time, gone flag and message id): notifications that come after it
     # extend the usage without re-reading the history.
@@ -115,6 +112,28 @@ class UsageInterval(Base):
     quantity = sa.Column(Quantity, nullable=False)
     start = sa.Column(types.UTCDateTime, nullable=False)
     end = sa.Column(types.UTCDateTime, nullable=True)
+
+
+class UsageChange(Base):
+    """A change of one resource's usage intervals for one project, from
+    ``changed_from`` on, written by the transaction that made it.
+
+    ``recorded_at`` is the database server's clock at that write. The
+    rollover consumes the rows it read (by id): every change to an issued
+    period is adjusted exactly once, whatever commits around it.
+    """
+
+    __tablename__ = 'usage_changes'
+    __table_args__ = (
+        sa.Index('usage_changes_project_idx', 'project_id'),
+    )
+    id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
+                   primary_key=True)
+    project_id = sa.Column(sa.String(64), nullable=False)
+    resource_pk = sa.Column(sa.Integer, sa.ForeignKey('resources.id'),
+                            nullable=False)
+    changed_from = sa.Column(types.UTCDateTime, nullable=False)
+    recorded_at = sa.Column(types.UTCDateTime, nullable=False)
 
 
 class QuarantinedMessage(Base):
@@ -208,6 +227,9 @@ class Invoice(Base):
     closed_at = sa.Column(types.UTCDateTime, nullable=True)
     finish_date = sa.Column(types.UTCDateTime, nullable=True)
     deducted = sa.Column(Money, nullable=False, default=0)
+    # The newest price version the invoice was rated with: re-rating it
+    # for an adjustment uses the rate card as it was.
+    ratecard_revision = sa.Column(sa.Integer, nullable=True)
     created_at = sa.Column(types.UTCDateTime, nullable=False)
     updated_at = sa.Column(types.UTCDateTime, nullable=False)
 
@@ -271,6 +293,10 @@ class BalanceTransaction(Base):
     description = sa.Column(sa.Text, nullable=True)
     invoice_id = sa.Column(sa.Integer, sa.ForeignKey('invoices.id'),
                            nullable=True)
+    # Who caused it: a user id, ``rollover`` or ``rintik-manage``; and
+    # the API request id.
+    caused_by = sa.Column(sa.String(255), nullable=True)
+    request_id = sa.Column(sa.String(64), nullable=True)
     created_at = sa.Column(types.UTCDateTime, nullable=False)
 
 
@@ -292,10 +318,19 @@ class Notification(Base):
     created_at = sa.Column(types.UTCDateTime, nullable=False)
 
 
-class Lock(Base):
-    """A named lease, so that one host at a time runs a periodic job."""
+class RatingState(Base):
+    """The one row (id 1) every change of what invoices are rated from
+    locks: price versions, billing windows and issuing serialise on it.
 
-    __tablename__ = 'locks'
-    name = sa.Column(sa.String(64), primary_key=True)
-    holder = sa.Column(sa.String(255), nullable=True)
-    expires_at = sa.Column(types.UTCDateTime, nullable=True)
+    ``generation`` grows with each price or window change, so a rollover
+    knows when its rate card is stale; ``issued_until`` is the end of the
+    newest issued period (the floor of ``effective_from`` and of new
+    windows); ``last_rollover_at`` is when a rollover last completed
+    (database clock).
+    """
+
+    __tablename__ = 'rating_state'
+    id = sa.Column(sa.Integer, primary_key=True)
+    generation = sa.Column(sa.Integer, nullable=False, default=0)
+    issued_until = sa.Column(types.UTCDateTime, nullable=True)
+    last_rollover_at = sa.Column(types.UTCDateTime, nullable=True)

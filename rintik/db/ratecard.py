@@ -1,6 +1,4 @@
-"""The rate card: price keys and their versions."""
-
-import datetime
+"""The rate card: price keys and their versions, in the order added."""
 
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
@@ -13,62 +11,29 @@ KEYS = models.PriceKey.__table__
 VERSIONS = models.PriceVersion.__table__
 
 
-def _utcnow():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
 def _versions(session, key_ids):
+    """{key id: its version rows, oldest added first}."""
     query = sa.select(VERSIONS).where(
         VERSIONS.c.price_key_id.in_(key_ids)).order_by(
-        VERSIONS.c.price_key_id, VERSIONS.c.effective_from, VERSIONS.c.id)
-    grouped = {}
+        VERSIONS.c.price_key_id, VERSIONS.c.id)
+    grouped = {key_id: [] for key_id in key_ids}
     for row in session.execute(query):
-        grouped.setdefault(row.price_key_id, []).append(row)
+        grouped[row.price_key_id].append(row)
     return grouped
 
 
-def in_force(versions, moment):
-    """The version of one key in force at ``moment`` (the first version
-    also reaches back before its ``effective_from``); None when ended."""
-    current = versions[0]
-    for version in versions:
-        if version.effective_from <= moment:
-            current = version
-    return None if current.ended else current
-
-
 @main_context_manager.reader
-def list_prices(context, kind, now=None):
-    """(key row, version in force) of every live key of ``kind``."""
-    now = now or _utcnow()
+def keys_with_versions(context, kind):
+    """(key row, its versions) of every key of ``kind``."""
     keys = context.session.execute(
         sa.select(KEYS).where(KEYS.c.kind == kind).order_by(KEYS.c.id)).all()
     versions = _versions(context.session, [key.id for key in keys])
-    result = []
-    for key in keys:
-        version = in_force(versions[key.id], now)
-        if version is not None:
-            result.append((key, version))
-    return result
+    return [(key, versions[key.id]) for key in keys]
 
 
 @main_context_manager.reader
-def get_price(context, kind, key_id, now=None):
-    """(key row, version in force); NotFound for an unknown or ended key."""
-    key = context.session.execute(sa.select(KEYS).where(
-        KEYS.c.id == key_id, KEYS.c.kind == kind)).first()
-    if key is None:
-        raise exception.NotFound()
-    version = in_force(_versions(context.session, [key.id])[key.id],
-                       now or _utcnow())
-    if version is None:
-        raise exception.NotFound()
-    return key, version
-
-
-@main_context_manager.reader
-def price_history(context, kind, key_id):
-    """(key row, every version oldest first); NotFound if unknown."""
+def key_with_versions(context, kind, key_id):
+    """(key row, its versions); NotFound for an unknown key."""
     key = context.session.execute(sa.select(KEYS).where(
         KEYS.c.id == key_id, KEYS.c.kind == kind)).first()
     if key is None:
@@ -95,71 +60,36 @@ def find_key(context, kind, key):
 
 
 @main_context_manager.writer
-def create_price(context, kind, key, hourly, monthly, effective_from,
-                 now=None):
-    """Create a key with its first version, or give a deleted key a new
-    version. A live key is a conflict (exception.Duplicate)."""
-    now = now or _utcnow()
-    session = context.session
-    row = session.execute(sa.select(KEYS).where(
-        KEYS.c.kind == kind, KEYS.c.key == key).with_for_update()).first()
-    if row is None:
-        try:
-            with session.begin_nested():
-                key_id = session.execute(KEYS.insert().values(
-                    kind=kind, key=key, created_at=now,
-                    updated_at=now)).inserted_primary_key[0]
-        except db_exc.DBDuplicateEntry:
-            raise exception.Duplicate()
-    else:
-        versions = _versions(session, [row.id])[row.id]
-        if in_force(versions, now) is not None:
-            raise exception.Duplicate()
-        key_id = row.id
-    _add_version(session, key_id, hourly, monthly, effective_from or now,
-                 now)
-    return key_id
+def insert_key(context, kind, key, now):
+    """A new key's id; Duplicate if (kind, key) exists."""
+    try:
+        with context.session.begin_nested():
+            return context.session.execute(KEYS.insert().values(
+                kind=kind, key=key, created_at=now,
+                updated_at=now)).inserted_primary_key[0]
+    except db_exc.DBDuplicateEntry:
+        raise exception.Duplicate()
 
 
 @main_context_manager.writer
-def add_version(context, kind, key_id, hourly, monthly, effective_from,
-                now=None):
-    """A new version of a live key (PUT/PATCH); NotFound otherwise."""
-    now = now or _utcnow()
-    get_price(context, kind, key_id, now)
-    _add_version(context.session, key_id, hourly, monthly,
-                 effective_from or now, now)
-
-
-@main_context_manager.writer
-def end_price(context, kind, key_id, now=None):
-    """End a live key from now: usage after it is unpriced."""
-    now = now or _utcnow()
-    get_price(context, kind, key_id, now)
+def insert_version(context, key_id, hourly, monthly, effective_from, now,
+                   ended=False):
+    """Append a version to a key's log."""
     context.session.execute(VERSIONS.insert().values(
-        price_key_id=key_id, effective_from=now, hourly=None, monthly=None,
-        ended=True, created_at=now))
+        price_key_id=key_id, effective_from=effective_from, hourly=hourly,
+        monthly=monthly, ended=ended, created_at=now))
     context.session.execute(KEYS.update().where(KEYS.c.id == key_id).values(
         updated_at=now))
 
 
-def _add_version(session, key_id, hourly, monthly, effective_from, now):
-    session.execute(VERSIONS.insert().values(
-        price_key_id=key_id, effective_from=effective_from, hourly=hourly,
-        monthly=monthly, ended=False, created_at=now))
-    session.execute(KEYS.update().where(KEYS.c.id == key_id).values(
-        updated_at=now))
-
-
 @main_context_manager.reader
-def all_versions(context, created_before=None):
-    """Every version of every key: version rows with their kind and key;
-    ``created_before`` keeps the rate card as it was at that moment."""
+def all_versions(context, revision=None):
+    """Every version of every key (those with an id up to ``revision``):
+    version rows with their kind and key, in the order added."""
     query = sa.select(KEYS.c.kind, KEYS.c.key, VERSIONS).join(
-        KEYS, KEYS.c.id == VERSIONS.c.price_key_id).order_by(
-        VERSIONS.c.effective_from, VERSIONS.c.id)
-    if created_before is not None:
-        query = query.where(VERSIONS.c.created_at <= created_before)
+        KEYS, KEYS.c.id == VERSIONS.c.price_key_id).order_by(VERSIONS.c.id)
+    if revision is not None:
+        query = query.where(VERSIONS.c.id <= revision)
     return context.session.execute(query).all()
 
 

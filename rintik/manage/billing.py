@@ -53,8 +53,8 @@ class PriceCommands(_Commands):
         """The price in force for every key."""
         rows = [self._price_row(key, version)
                 for kind in prices.KINDS
-                for key, version in db_ratecard.list_prices(self.context,
-                                                            kind)]
+                for key, version in prices.list_prices(self.context, kind,
+                                                       _now())]
         base.output(format, PRICE_COLUMNS, rows)
 
     @KIND_ARG
@@ -67,7 +67,7 @@ class PriceCommands(_Commands):
         """Add a price version (creating the key if needed)."""
         try:
             key_id = prices.set_price(
-                self.context, self.policy, kind, key, hourly, monthly,
+                self.context, kind, key, hourly, monthly,
                 base.parse_time(effective_from) if effective_from else None,
                 _now())
         except (exception.Invalid, exception.Duplicate) as error:
@@ -82,7 +82,8 @@ class PriceCommands(_Commands):
         row = db_ratecard.find_key(self.context, kind, key or '')
         if row is None:
             raise base.CommandError('No price for %s %s' % (kind, key or ''))
-        _key, versions = db_ratecard.price_history(self.context, kind, row.id)
+        _key, versions = db_ratecard.key_with_versions(self.context, kind,
+                                                       row.id)
         base.output(format, PRICE_COLUMNS + ('ended',),
                     [self._price_row(row, version) for version in versions])
 

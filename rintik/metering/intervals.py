@@ -118,3 +118,27 @@ def resume(derivation, later_observations):
     for observation in ordered:
         derivation.feed(observation)
     return derivation.result()
+
+
+def first_change(old, new):
+    """Where two derivations of one resource part: (the first instant
+    whose usage differs, the projects whose usage may differ from it), or
+    None when they are equal. Both lists are in start order and, being
+    one resource's, never overlap."""
+    index = 0
+    while index < min(len(old), len(new)) and old[index] == new[index]:
+        index += 1
+    rest_old, rest_new = old[index:], new[index:]
+    if not rest_old and not rest_new:
+        return None
+    projects = {interval.project_id for interval in rest_old + rest_new
+                if interval.project_id}
+    if rest_old and rest_new and dataclasses.replace(
+            rest_old[0], end=None) == dataclasses.replace(rest_new[0],
+                                                          end=None):
+        # Only the end of the same interval moved.
+        ends = [interval.end for interval in (rest_old[0], rest_new[0])
+                if interval.end is not None]
+        return min(ends), projects
+    return min(interval.start for interval in (rest_old[:1] + rest_new[:1])
+               ), projects

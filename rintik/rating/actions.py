@@ -6,14 +6,17 @@ from rintik.db import balances
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
 from rintik.db import ratecard as db_ratecard
+from rintik.db import rating_state
 from rintik.db import settings as db_settings
 from rintik import exception
 
 ZERO = decimal.Decimal(0)
 
 
-def _invoice(context, invoice_id, state, verb):
-    invoice = db_invoices.get_invoice(context, invoice_id)
+def _locked(context, invoice_id, state, verb):
+    """The invoice, locked until the transaction ends; Conflict unless it
+    is (still) in ``state``."""
+    invoice = db_invoices.lock_invoice(context, invoice_id)
     if invoice is None:
         raise exception.NotFound()
     if invoice.state != state:
@@ -22,35 +25,45 @@ def _invoice(context, invoice_id, state, verb):
     return invoice
 
 
-def finish(context, invoice_id, skip_balance, now):
+def finish(context, invoice_id, skip_balance, now, caused_by,
+           request_id=None):
     """Mark an unpaid invoice paid, deducting its total from the balance
-    unless skipped; Conflict when the balance does not cover it."""
+    unless skipped; Conflict when the balance does not cover it or the
+    invoice is not unpaid. The state change and the deduction are one
+    transaction on the locked invoice: concurrent requests pay once."""
     with main_context_manager.writer.using(context):
-        invoice = _invoice(context, invoice_id, db_invoices.UNPAID,
-                           'finished')
+        invoice = _locked(context, invoice_id, db_invoices.UNPAID,
+                          'finished')
         deducted = ZERO
         if not skip_balance and invoice.total > 0:
-            if balances.amount(context, invoice.project_id) < invoice.total:
+            deducted = invoice.total
+            try:
+                balances.record(context, invoice.project_id,
+                                balances.TOP_DOWN, deducted,
+                                'Payment of invoice %d' % invoice.id, now,
+                                invoice.id, caused_by=caused_by,
+                                request_id=request_id)
+            except exception.Invalid:
                 raise exception.Conflict(
                     'The balance does not cover the invoice total.')
-            balances.record(context, invoice.project_id, balances.TOP_DOWN,
-                            invoice.total, 'Payment of invoice %d'
-                            % invoice.id, now, invoice.id)
-            deducted = invoice.total
         db_invoices.set_state(context, invoice.id, db_invoices.FINISHED,
                               now, deducted, now)
 
 
-def rollback_to_unpaid(context, invoice_id, skip_balance, now):
+def rollback_to_unpaid(context, invoice_id, skip_balance, now, caused_by,
+                       request_id=None):
     """Back from finished to unpaid, refunding exactly what was deducted
-    for this invoice unless skipped."""
+    for this invoice unless skipped; Conflict when it is not finished.
+    One transaction on the locked invoice: concurrent requests refund
+    once."""
     with main_context_manager.writer.using(context):
-        invoice = _invoice(context, invoice_id, db_invoices.FINISHED,
-                           'rolled back')
+        invoice = _locked(context, invoice_id, db_invoices.FINISHED,
+                          'rolled back')
         if not skip_balance and invoice.deducted > 0:
             balances.record(context, invoice.project_id, balances.TOP_UP,
                             invoice.deducted, 'Refund of invoice %d'
-                            % invoice.id, now, invoice.id)
+                            % invoice.id, now, invoice.id,
+                            caused_by=caused_by, request_id=request_id)
         db_invoices.set_state(context, invoice.id, db_invoices.UNPAID, None,
                               ZERO, now)
 
@@ -61,5 +74,6 @@ def reset(context, keep_prices):
     with main_context_manager.writer.using(context):
         db_invoices.delete_billing_state(context)
         db_settings.delete_windows(context)
+        rating_state.forget_issued(context)
         if not keep_prices:
             db_ratecard.delete_all(context)

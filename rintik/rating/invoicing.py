@@ -102,27 +102,44 @@ def _billed_totals(rows, project_id):
     return totals, extents
 
 
-def adjustment_lines(context, project_id, closed_invoices, windows, policy):
-    """Adjustment lines for the project's closed invoices whose usage
-    changed after they were issued (PRODUCT.md §3.5)."""
-    if not closed_invoices:
-        return []
-    since = min(invoice.closed_at for invoice in closed_invoices)
-    changed = db_invoices.changed_resources(context, [project_id], since)
-    lines = []
-    for invoice in closed_invoices:
-        keys = {(row.resource_type, row.resource_id) for row in changed
-                if row.derived_at > invoice.closed_at}
-        if not keys:
+@dataclasses.dataclass(frozen=True)
+class Adjustment:
+    """An adjustment line with the moment (database clock) the first
+    change it carries was recorded."""
+
+    line: Line
+    recorded_at: datetime.datetime
+
+
+def adjustments(context, project_id, invoices, changes, windows, policy):
+    """Adjustments of the project's issued invoices for the recorded usage
+    ``changes`` (PRODUCT.md §3.5): each issued period the changes reach is
+    re-rated with the rate card it was issued with, minus what it and its
+    issued adjustments already billed."""
+    result = []
+    cards = {}
+    for invoice in invoices:
+        if invoice.state == db_invoices.IN_PROGRESS:
             continue
-        card = ratecard.RateCard.load(context, invoice.closed_at)
+        recorded = {}
+        for change in changes:
+            if change.changed_from < invoice.period_end:
+                key = (change.resource_type, change.resource_id)
+                recorded[key] = min(change.recorded_at,
+                                    recorded.get(key, change.recorded_at))
+        if not recorded:
+            continue
+        revision = invoice.ratecard_revision
+        if revision not in cards:
+            cards[revision] = ratecard.RateCard.load(context, revision)
         rows = db_invoices.usage(context, [project_id], invoice.period_start,
-                                 invoice.period_end, keys)
+                                 invoice.period_end, recorded)
         charged, names = rate(rows, invoice.period_start, invoice.period_end,
-                              windows, card, invoice.period_end, policy)
+                              windows, cards[revision], invoice.period_end,
+                              policy)
         rerated = invoice_maths.group_totals(charged)
         billed, billed_rows = _billed_totals(
-            db_invoices.billed_segments(context, [invoice.id], keys),
+            db_invoices.billed_segments(context, [invoice.id], recorded),
             project_id)
         by_group = {}
         for item in lines_of(charged, names):
@@ -130,9 +147,27 @@ def adjustment_lines(context, project_id, closed_invoices, windows, policy):
                 project_id, item.resource_type, item.resource_id,
                 item.price_key, item.quantity), []).append(item)
         for key, amount in invoice_maths.adjustments(rerated, billed).items():
-            lines.append(_adjustment_line(key, amount, by_group.get(key),
-                                          billed_rows.get(key), invoice))
-    return lines
+            result.append(Adjustment(
+                _adjustment_line(key, amount, by_group.get(key),
+                                 billed_rows.get(key), invoice),
+                recorded[(key.resource_type, key.resource_id)]))
+    return result
+
+
+def placed(adjustment_list, closing):
+    """{invoice id: adjustment lines} over the invoices ``closing`` now
+    (oldest first): each on the invoice whose period holds the moment its
+    change was recorded, as a rollover at each boundary would have put it;
+    earlier changes on the first, later ones on the last."""
+    result = {invoice.id: [] for invoice in closing}
+    for adjustment in adjustment_list:
+        target = closing[-1]
+        for invoice in closing:
+            if adjustment.recorded_at < invoice.period_end:
+                target = invoice
+                break
+        result[target.id].append(adjustment.line)
+    return result
 
 
 def _adjustment_line(key, amount, rerated_lines, billed_row, invoice):
@@ -170,21 +205,24 @@ def _stored_line(row):
 
 def invoice_lines(context, invoice, policy, now):
     """(lines, segment ids) of an invoice: frozen ones once issued; rated
-    live (with pending adjustments) while in progress, numbered in
-    order."""
+    live while in progress, numbered in order, the project's pending
+    adjustments on its oldest in-progress invoice only."""
     if invoice.state != db_invoices.IN_PROGRESS:
         rows = db_invoices.segments_of(context, invoice.id)
         return [_stored_line(row) for row in rows], [row.id for row in rows]
     windows = windows_of(context)
-    rows = db_invoices.usage(context, [invoice.project_id],
-                             invoice.period_start, invoice.period_end)
+    project_id = invoice.project_id
+    changes = db_invoices.usage_changes(context, [project_id])
+    rows = db_invoices.usage(context, [project_id], invoice.period_start,
+                             invoice.period_end)
     charged, names = rate(rows, invoice.period_start, invoice.period_end,
                           windows, ratecard.RateCard.load(context), now,
                           policy)
-    closed = [other for other in db_invoices.invoices_of(
-        context, [invoice.project_id])
-        if other.state != db_invoices.IN_PROGRESS and
-        other.period_start < invoice.period_start]
-    lines = lines_of(charged, names) + adjustment_lines(
-        context, invoice.project_id, closed, windows, policy)
+    lines = lines_of(charged, names)
+    invoices = db_invoices.invoices_of(context, [project_id])
+    oldest_open = min(other.period_start for other in invoices
+                      if other.state == db_invoices.IN_PROGRESS)
+    if changes and invoice.period_start == oldest_open:
+        lines += [adjustment.line for adjustment in adjustments(
+            context, project_id, invoices, changes, windows, policy)]
     return lines, list(range(1, len(lines) + 1))

@@ -1,11 +1,14 @@
-"""Rules of the rate card: valid prices, versions only in open periods."""
+"""Rules of the rate card: valid prices, a log of versions, none taking
+effect inside an issued period."""
 
 import decimal
 
-from rintik.billing import periods
-from rintik.db import invoices as db_invoices
+from rintik.billing import segments
+from rintik.db.engine import main_context_manager
 from rintik.db import ratecard as db_ratecard
+from rintik.db import rating_state
 from rintik import exception
+from rintik.rating import ratecard
 
 KINDS = ('flavor', 'volume', 'floating_ip', 'router', 'snapshot', 'image')
 KEYED = {'flavor': 'flavor_id', 'volume': 'volume_type_id'}
@@ -53,61 +56,107 @@ def check_amount(field, value, required=True):
     return amount
 
 
-def oldest_open_period_start(context, policy, now):
-    """Start of the oldest period not yet invoiced: versions may not take
-    effect before it, so issued invoices never change."""
-    current = periods.period_start(now, policy.timezone)
-    oldest = db_invoices.oldest_open_period(context)
-    return current if oldest is None else min(oldest, current)
-
-
-def check_effective_from(context, policy, effective_from, now):
-    if effective_from is None:
+def in_force(versions, moment):
+    """The version row of one key in force at ``moment`` (the log rule of
+    rintik.billing.segments.version_at); None when unpriced."""
+    version = segments.version_at(
+        [ratecard.price_version(row) for row in versions], moment)
+    if version is None:
         return None
-    if effective_from < oldest_open_period_start(context, policy, now):
+    return next(row for row in versions if row.id == version.sequence)
+
+
+def list_prices(context, kind, now):
+    """(key row, version in force) of every priced key of ``kind``."""
+    result = []
+    for key, versions in db_ratecard.keys_with_versions(context, kind):
+        version = in_force(versions, now)
+        if version is not None:
+            result.append((key, version))
+    return result
+
+
+def get_price(context, kind, key_id, now):
+    """(key row, version in force); NotFound for an unknown or ended
+    key."""
+    key, versions = db_ratecard.key_with_versions(context, kind, key_id)
+    version = in_force(versions, now)
+    if version is None:
+        raise exception.NotFound()
+    return key, version
+
+
+def check_effective_from(context, effective_from):
+    """Refuse a moment before the end of the newest issued period (any
+    project): issued invoices never change. Call under the rating state
+    lock, so that no rollover issues a period meanwhile."""
+    floor = rating_state.lock(context.session).issued_until
+    if floor is not None and effective_from < floor:
         raise exception.Invalid(
-            'effective_from is before the oldest open invoice period.',
+            'effective_from must not be before %s, the end of the newest '
+            'issued invoice period.' % floor.strftime('%Y-%m-%dT%H:%M:%SZ'),
             field='effective_from')
     return effective_from
 
 
-def _checked(context, policy, hourly, monthly, effective_from, now):
-    return (check_amount('hourly_price', hourly),
-            check_amount('monthly_price', monthly, required=False),
-            check_effective_from(context, policy, effective_from, now))
+def _append(context, key_id, hourly, monthly, effective_from, now,
+            ended=False):
+    """Append a version under the rating state lock."""
+    check_effective_from(context, effective_from or now)
+    db_ratecard.insert_version(context, key_id, hourly, monthly,
+                               effective_from or now, now, ended)
+    rating_state.changed(context.session)
 
 
-def create(context, policy, kind, key, hourly, monthly, effective_from,
-           now):
+def create(context, kind, key, hourly, monthly, effective_from, now):
     """Create (kind, key) with its first version, or give a deleted key a
     new version; Duplicate when the key is live. Returns the key id."""
     key = check_kind(kind, key)
-    return db_ratecard.create_price(
-        context, kind, key,
-        *_checked(context, policy, hourly, monthly, effective_from, now),
-        now=now)
+    hourly, monthly = _amounts(hourly, monthly)
+    with main_context_manager.writer.using(context):
+        row = db_ratecard.find_key(context, kind, key)
+        if row is None:
+            key_id = db_ratecard.insert_key(context, kind, key, now)
+        else:
+            key_id = row.id
+            _key, versions = db_ratecard.key_with_versions(context, kind,
+                                                           key_id)
+            if in_force(versions, now) is not None:
+                raise exception.Duplicate()
+        _append(context, key_id, hourly, monthly, effective_from, now)
+    return key_id
 
 
-def add_version(context, policy, kind, key_id, hourly, monthly,
-                effective_from, now):
+def add_version(context, kind, key_id, hourly, monthly, effective_from,
+                now):
     """A new version of a live key; NotFound otherwise."""
-    db_ratecard.add_version(
-        context, kind, key_id,
-        *_checked(context, policy, hourly, monthly, effective_from, now),
-        now=now)
+    hourly, monthly = _amounts(hourly, monthly)
+    with main_context_manager.writer.using(context):
+        get_price(context, kind, key_id, now)
+        _append(context, key_id, hourly, monthly, effective_from, now)
 
 
-def set_price(context, policy, kind, key, hourly, monthly, effective_from,
-              now):
+def end_price(context, kind, key_id, now):
+    """End a live key from now: usage after it is unpriced."""
+    with main_context_manager.writer.using(context):
+        get_price(context, kind, key_id, now)
+        _append(context, key_id, None, None, None, now, ended=True)
+
+
+def _amounts(hourly, monthly):
+    return (check_amount('hourly_price', hourly),
+            check_amount('monthly_price', monthly, required=False))
+
+
+def set_price(context, kind, key, hourly, monthly, effective_from, now):
     """Add a version to (kind, key), creating the key if needed; returns
     the key id."""
     row = db_ratecard.find_key(context, kind, check_kind(kind, key))
     if row is not None:
         try:
-            add_version(context, policy, kind, row.id, hourly, monthly,
+            add_version(context, kind, row.id, hourly, monthly,
                         effective_from, now)
             return row.id
         except exception.NotFound:
             pass
-    return create(context, policy, kind, key, hourly, monthly,
-                  effective_from, now)
+    return create(context, kind, key, hourly, monthly, effective_from, now)

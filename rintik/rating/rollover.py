@@ -2,35 +2,36 @@
 
 Idempotent and catching up: each (project, period) has one invoice (a
 unique key), only in-progress invoices are closed, and a period is closed
-from the usage and rate card as they are, whatever hour the job runs. A
-lease makes a second host running it at the same time do nothing.
+from the usage and rate card as they are, whatever hour the job runs.
+One host runs it at a time (a coordination lock held for the whole run);
+even two runs at once settle each invoice once, because an invoice is
+closed, and its money moved, only in the transaction that takes it out
+of progress.
 """
 
 import dataclasses
 import datetime
 import logging
-import socket
-import uuid
+
+from oslo_db import api as oslo_db_api
 
 from rintik.billing import periods
+from rintik.common import coordination
 from rintik.db import balances
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
-from rintik.db import leases
 from rintik.db import notifications
+from rintik.db import rating_state
 from rintik.rating import invoicing
 from rintik.rating import ratecard
 from rintik.rating import settings
 
 LOG = logging.getLogger(__name__)
 
-LEASE = 'invoice-rollover'
-LEASE_SECONDS = 3600
+LOCK = 'invoice-rollover'
 CHUNK = 500
-
-
-def _utcnow():
-    return datetime.datetime.now(datetime.timezone.utc)
+# Who the ledger says moved money at a rollover.
+CAUSED_BY = 'rollover'
 
 
 @dataclasses.dataclass
@@ -43,16 +44,39 @@ class Summary:
 
 def run(context, conf, now):
     """Run the rollover for the moment ``now``; returns a Summary (with
-    ``ran=False`` when another host holds the lease)."""
-    holder = '%s:%s' % (socket.gethostname(), uuid.uuid4().hex)
-    # The lease runs on the real clock, whatever moment ``now`` names.
-    if not leases.acquire(context, LEASE, holder, _utcnow(), LEASE_SECONDS):
-        LOG.info('Another invoice-rollover is running; nothing to do.')
-        return Summary(ran=False)
-    try:
-        return _Rollover(context, conf, now).run()
-    finally:
-        leases.release(context, LEASE, holder)
+    ``ran=False`` when another host holds the lock)."""
+    with coordination.exclusive(conf, LOCK) as taken:
+        if not taken:
+            LOG.info('Another invoice-rollover is running; nothing to do.')
+            return Summary(ran=False)
+        summary = Rollover(context, conf, now).run()
+        rating_state.rollover_completed(context)
+        return summary
+
+
+def open_current_invoices(context, conf, now):
+    """Open the in-progress invoices of the period holding ``now`` that
+    billing windows call for (enable_billing); closes nothing. Returns
+    how many were opened."""
+    rollover = Rollover(context, conf, now)
+    with main_context_manager.writer.using(context):
+        rollover.load_rating_state()
+        if not rollover.windows:
+            return 0
+        current = periods.period_start(now, rollover.policy.timezone)
+        projects = db_invoices.projects(context)
+        existing = {(invoice.project_id, invoice.period_start)
+                    for invoice in db_invoices.invoices_of(
+                        context, [project.project_id
+                                  for project in projects])}
+        wanted = [(project.project_id, start, end)
+                  for project in projects if project.retired_at is None
+                  for start, end in rollover.needed_periods(project, False,
+                                                            None)
+                  if start == current and
+                  (project.project_id, start) not in existing]
+        db_invoices.create_open_invoices(context, wanted, now)
+    return len(wanted)
 
 
 def overlaps(windows, start, end):
@@ -61,35 +85,42 @@ def overlaps(windows, start, end):
                for window in windows)
 
 
-class _Rollover:
+class Rollover:
+    """One run: projects are handled in chunks, each in one transaction
+    holding the rating state lock (so prices and windows cannot change
+    under it)."""
 
     def __init__(self, context, conf, now):
         self.context = context
         self.now = now
-        # The real moment of this run, whatever ``now`` pretends: usage
-        # derived and prices created after it are what later re-rating
-        # of the periods closed now compares against (PRODUCT.md §3.5),
-        # and both are stamped with the real clock.
-        self.issued_at = _utcnow()
         self.policy = invoicing.Policy.from_conf(conf)
         self.cutoff = now - datetime.timedelta(
             seconds=conf.billing.close_delay)
+        current = periods.period_start(now, self.policy.timezone)
+        self.until = periods.next_period_start(current, self.policy.timezone)
         self.summary = Summary()
+        self.generation = None
+        self.windows = []
+        self.card = None
+
+    def load_rating_state(self):
+        """Lock the rating state; reload windows and the rate card when
+        they changed since this run last read them."""
+        state = rating_state.lock(self.context.session)
+        if state.generation != self.generation:
+            self.windows = invoicing.windows_of(self.context)
+            self.card = ratecard.RateCard.load(self.context)
+            self.generation = state.generation
 
     def run(self):
-        self.windows = invoicing.windows_of(self.context)
-        if not self.windows:
+        if not invoicing.windows_of(self.context):
             return self.summary
-        self.card = ratecard.RateCard.load(self.context, self.issued_at)
         values = settings.all_settings(self.context)
         self.tax_percent = values['invoice_tax']
         self.auto_deduct = values['invoice_auto_deduct_balance']
-        current = periods.period_start(self.now, self.policy.timezone)
-        self.until = periods.next_period_start(current, self.policy.timezone)
         projects = db_invoices.projects(self.context)
         for index in range(0, len(projects), CHUNK):
-            with main_context_manager.writer.using(self.context):
-                self._chunk(projects[index:index + CHUNK])
+            self._chunk(projects[index:index + CHUNK])
         if self.summary.unpriced_segments:
             notifications.add(
                 self.context, None, 'Unpriced usage',
@@ -100,41 +131,74 @@ class _Rollover:
                 self.now)
         return self.summary
 
-    def _needed_periods(self, project, running):
+    def needed_periods(self, project, running, pending_recorded):
+        """(start, end) of the periods the project has an invoice for: from
+        when it became known, in a billing window; a retired project's end
+        with its retirement unless usage still runs, or a change to an
+        issued period waits (then up to the period it was recorded in)."""
         begin = max(project.known_since, self.windows[0].start)
         until = self.until
+        extra = None
         if project.retired_at is not None and not running:
             until = min(until, periods.next_period_start(
                 periods.period_start(project.retired_at,
                                      self.policy.timezone),
                 self.policy.timezone))
+            if pending_recorded is not None:
+                extra = periods.period_start(min(pending_recorded, self.now),
+                                             self.policy.timezone)
+                until = max(until, periods.next_period_start(
+                    extra, self.policy.timezone))
         return [(start, end) for start, end in periods.periods_between(
             begin, until, self.policy.timezone)
-            if overlaps(self.windows, start, end)]
+            if start == extra or overlaps(self.windows, start, end)]
 
+    @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True,
+                               retry_interval=0.5, inc_retry_interval=True)
     def _chunk(self, projects):
+        done = Summary()
+        with main_context_manager.writer.using(self.context):
+            self.load_rating_state()
+            if self.windows:
+                self._open_and_close(projects, done)
+        # Counted once committed (a deadlock retries the whole chunk).
+        self.summary.opened += done.opened
+        self.summary.issued += done.issued
+        self.summary.unpriced_segments += done.unpriced_segments
+
+    def _open_and_close(self, projects, done):
         ids = [project.project_id for project in projects]
+        # Changes are read before usage: a change committed in between is
+        # in the usage read and stays recorded, so it is re-rated again
+        # (to a zero adjustment), never lost.
+        changes = {}
+        for change in db_invoices.usage_changes(self.context, ids):
+            changes.setdefault(change.project_id, []).append(change)
         existing = {}
         for invoice in db_invoices.invoices_of(self.context, ids):
-            existing[(invoice.project_id, invoice.period_start)] = invoice
+            existing.setdefault(invoice.project_id, {})[
+                invoice.period_start] = invoice
         running = self._projects_with_running_usage(projects)
         wanted = []
         to_close = {}
         for project in projects:
-            for start, end in self._needed_periods(
-                    project, project.project_id in running):
-                invoice = existing.get((project.project_id, start))
+            project_id = project.project_id
+            invoices = existing.get(project_id, {})
+            pending = _pending_recorded(invoices.values(),
+                                        changes.get(project_id, []))
+            for start, end in self.needed_periods(
+                    project, project_id in running, pending):
+                invoice = invoices.get(start)
                 if invoice is None:
-                    wanted.append((project.project_id, start, end))
+                    wanted.append((project_id, start, end))
                 if end <= self.cutoff and (
                         invoice is None or
                         invoice.state == db_invoices.IN_PROGRESS):
-                    to_close.setdefault(project.project_id, []).append(
-                        (start, end))
+                    to_close.setdefault(project_id, []).append(start)
         db_invoices.create_open_invoices(self.context, wanted, self.now)
-        self.summary.opened += len(wanted)
+        done.opened += len(wanted)
         if to_close:
-            self._close(to_close)
+            self._close(to_close, changes, done)
 
     def _projects_with_running_usage(self, projects):
         retired = [p.project_id for p in projects if p.retired_at]
@@ -143,69 +207,96 @@ class _Rollover:
         return {row.project_id for row in db_invoices.usage(
             self.context, retired, self.now, self.until) if row.end is None}
 
-    def _close(self, to_close):
-        ids = list(to_close)
-        invoices = {}
-        closed_before = {}
-        for invoice in db_invoices.invoices_of(self.context, ids):
-            invoices[(invoice.project_id, invoice.period_start)] = invoice
-            if invoice.state != db_invoices.IN_PROGRESS:
-                closed_before.setdefault(invoice.project_id, []).append(
-                    invoice)
-        start = min(p[0] for spans in to_close.values() for p in spans)
-        end = max(p[1] for spans in to_close.values() for p in spans)
+    def _close(self, to_close, changes, done):
+        by_project = {}
+        for invoice in db_invoices.invoices_of(self.context, list(to_close)):
+            by_project.setdefault(invoice.project_id, []).append(invoice)
+        closing_ids = [invoice.id for project_id, starts in to_close.items()
+                       for invoice in by_project[project_id]
+                       if invoice.period_start in starts]
+        locked = db_invoices.lock_in_progress(self.context, closing_ids)
+        closing = {project_id: [invoice for invoice in invoices
+                                if invoice.id in locked]
+                   for project_id, invoices in by_project.items()}
+        closing = {project_id: invoices
+                   for project_id, invoices in closing.items() if invoices}
+        if not closing:
+            return
+        start = min(i.period_start for invoices in closing.values()
+                    for i in invoices)
+        end = max(i.period_end for invoices in closing.values()
+                  for i in invoices)
         usage = {}
-        for row in db_invoices.usage(self.context, ids, start, end):
+        for row in db_invoices.usage(self.context, list(closing), start, end):
             usage.setdefault(row.project_id, []).append(row)
-        issued, segment_rows = {}, []
-        for project_id, spans in to_close.items():
-            for position, (period_start, period_end) in enumerate(
-                    sorted(spans)):
-                invoice = invoices[(project_id, period_start)]
-                rows = [row for row in usage.get(project_id, [])
-                        if row.start < period_end and
-                        (row.end is None or row.end > period_start)]
-                charged, names = invoicing.rate(
-                    rows, period_start, period_end, self.windows, self.card,
-                    period_end, self.policy)
-                lines = invoicing.lines_of(charged, names)
-                if position == 0:
-                    lines += invoicing.adjustment_lines(
-                        self.context, project_id,
-                        closed_before.get(project_id, []), self.windows,
-                        self.policy)
+        issued, segment_rows, consumed = {}, [], []
+        for project_id, invoices in sorted(closing.items()):
+            project_changes = changes.get(project_id, [])
+            placed = invoicing.placed(invoicing.adjustments(
+                self.context, project_id, by_project[project_id],
+                project_changes, self.windows, self.policy), invoices)
+            consumed.extend(change.id for change in project_changes)
+            for invoice in invoices:
+                lines = self._lines(invoice, usage.get(project_id, []))
+                lines += placed[invoice.id]
                 totals = invoicing.totals(lines, self.tax_percent,
                                           self.policy.currency)
                 issued[invoice.id] = self._settle(project_id, invoice,
                                                   totals)
                 segment_rows.extend(_segment_row(invoice.id, line)
                                     for line in lines)
-                self.summary.unpriced_segments += sum(
+                done.unpriced_segments += sum(
                     1 for line in lines if line.unpriced)
-        done = db_invoices.issue_invoices(self.context, issued, segment_rows,
-                                          self.now, self.issued_at)
-        self.summary.issued += len(done)
+        db_invoices.issue_invoices(self.context, issued, segment_rows,
+                                   self.now)
+        db_invoices.consume_changes(self.context, consumed)
+        rating_state.issued(self.context.session, end)
+        done.issued += len(issued)
+
+    def _lines(self, invoice, rows):
+        rows = [row for row in rows
+                if row.start < invoice.period_end and
+                (row.end is None or row.end > invoice.period_start)]
+        charged, names = invoicing.rate(
+            rows, invoice.period_start, invoice.period_end, self.windows,
+            self.card, invoice.period_end, self.policy)
+        return invoicing.lines_of(charged, names)
 
     def _settle(self, project_id, invoice, totals):
-        """State and totals of a closing invoice; pays it from the balance
-        when it may, credits a negative total."""
+        """State and totals of an invoice this transaction closes; pays it
+        from the balance when it may, credits a negative total."""
         values = {'subtotal': totals.subtotal, 'tax': totals.tax,
                   'total': totals.total, 'tax_percent': self.tax_percent,
-                  'state': db_invoices.UNPAID, 'deducted': 0}
+                  'state': db_invoices.UNPAID, 'deducted': 0,
+                  'ratecard_revision': self.card.revision}
         if totals.total <= 0:
             values.update(state=db_invoices.FINISHED, finish_date=self.now)
             if totals.total < 0:
                 balances.record(self.context, project_id, balances.TOP_UP,
                                 -totals.total, 'Credit of invoice %d'
-                                % invoice.id, self.now, invoice.id)
+                                % invoice.id, self.now, invoice.id,
+                                caused_by=CAUSED_BY)
         elif self.auto_deduct and balances.amount(
                 self.context, project_id) >= totals.total:
             balances.record(self.context, project_id, balances.TOP_DOWN,
                             totals.total, 'Payment of invoice %d'
-                            % invoice.id, self.now, invoice.id)
+                            % invoice.id, self.now, invoice.id,
+                            caused_by=CAUSED_BY)
             values.update(state=db_invoices.FINISHED, finish_date=self.now,
                           deducted=totals.total)
         return values
+
+
+def _pending_recorded(invoices, changes):
+    """When the newest change reaching an issued invoice was recorded, or
+    None."""
+    ends = [invoice.period_end for invoice in invoices
+            if invoice.state != db_invoices.IN_PROGRESS]
+    if not ends:
+        return None
+    reaching = [change.recorded_at for change in changes
+                if change.changed_from < max(ends)]
+    return max(reaching) if reaching else None
 
 
 def _segment_row(invoice_id, line):

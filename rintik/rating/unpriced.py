@@ -8,11 +8,13 @@ from rintik.rating import ratecard
 
 
 def _unpriced(interval, versions):
-    if segments.version_at(versions, interval.start) is None:
-        return True
-    return any(version.ended and version.effective_from > interval.start and
-               (interval.end is None or version.effective_from < interval.end)
-               for version in versions)
+    """Whether some of the interval's time has no version in force."""
+    moments = [interval.start] + [
+        version.effective_from for version in versions
+        if version.effective_from > interval.start and
+        (interval.end is None or version.effective_from < interval.end)]
+    return any(segments.version_at(versions, moment) is None
+               for moment in moments)
 
 
 def unpriced_usage(context, since=None):

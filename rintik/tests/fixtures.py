@@ -76,3 +76,6 @@ class ConfFixture(fixtures.Fixture):
         from oslo_config import fixture as config_fixture
         self.config = self.useFixture(config_fixture.Config(self.conf))
         self.conf([], project='rintik', default_config_files=[])
+        # Jobs' coordination locks: files of this test's own.
+        self.config.config(group='coordination', backend_url='file://' +
+                           self.useFixture(fixtures.TempDir()).path)

@@ -192,8 +192,6 @@ class Generator:
                                                 quantity)
         rows.append(self._interval(project_id, price_key, quantity, start,
                                    end))
-        resource['derived_at'] = max(
-            row['end'] or row['start'] for row in rows)
         return resource, rows
 
     @staticmethod

@@ -114,7 +114,7 @@ class BalanceController(base.Controller):
         context = pecan.request.context
         transaction_id = balances.record(
             context, project, action, amount, body.get('description'),
-            common.now())
+            common.now(), **common.actor())
         return common.created(transaction_object(
             balances.get_transaction(context, transaction_id)))
 

@@ -17,6 +17,13 @@ def now():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
+def actor():
+    """Who a money movement of this request is recorded as caused by."""
+    context = pecan.request.context
+    return {'caused_by': context.user_id or 'anonymous',
+            'request_id': context.request_id}
+
+
 def policy():
     """The [billing] options shaping charges and money output."""
     return invoicing.Policy.from_conf(CONF)

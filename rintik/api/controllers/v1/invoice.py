@@ -168,7 +168,7 @@ class InvoiceController(base.Controller):
             start = utils.parse_datetime(body['start_date'], 'start_date')
         snapshot.register(context, body)
         db_settings.open_window(context, start)
-        rollover.run(context, common.CONF, now)
+        rollover.open_current_invoices(context, common.CONF, now)
         return SUCCESS
 
     @pecan.expose('json')
@@ -193,7 +193,7 @@ class InvoiceController(base.Controller):
         context = pecan.request.context
         invoice = self._owned(invoice_id, rule)
         action(context, invoice.id, common.flag('skip_balance'),
-               common.now())
+               common.now(), **common.actor())
         return full(context, db_invoices.get_invoice(context, invoice.id),
                     _emails(context, [invoice.project_id])[
                         invoice.project_id])

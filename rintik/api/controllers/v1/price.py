@@ -73,18 +73,20 @@ class KindController(base.Controller):
     def get_all(self):
         utils.authorize('rintik:price:list')
         return [price_object(key, version) for key, version in
-                db_ratecard.list_prices(pecan.request.context, self.kind)]
+                prices.list_prices(pecan.request.context, self.kind,
+                                   common.now())]
 
     @pecan.expose('json')
     def get_one(self, key_id):
         utils.authorize('rintik:price:get')
-        return price_object(*db_ratecard.get_price(
-            pecan.request.context, self.kind, _key_id(key_id)))
+        return price_object(*prices.get_price(
+            pecan.request.context, self.kind, _key_id(key_id),
+            common.now()))
 
     @pecan.expose('json')
     def history(self, key_id):
         utils.authorize('rintik:price:history')
-        key, versions = db_ratecard.price_history(
+        key, versions = db_ratecard.key_with_versions(
             pecan.request.context, self.kind, _key_id(key_id))
         return [price_object(key, version) for version in versions]
 
@@ -112,7 +114,7 @@ class KindController(base.Controller):
                 'This field is required.']})
         try:
             key_id = prices.create(
-                context, common.policy(), self.kind, key,
+                context, self.kind, key,
                 body['hourly_price'], body.get('monthly_price'),
                 effective_from, common.now())
         except exception.Duplicate:
@@ -125,13 +127,14 @@ class KindController(base.Controller):
     def _new_version(self, key_id, partial):
         context = pecan.request.context
         key_id = _key_id(key_id)
-        current = db_ratecard.get_price(context, self.kind, key_id)[1]
+        current = prices.get_price(context, self.kind, key_id,
+                                   common.now())[1]
         body, effective_from = self._body(partial)
         hourly = body.get('hourly_price', current.hourly)
         monthly = body.get('monthly_price', current.monthly) if partial \
             else body.get('monthly_price')
-        prices.add_version(context, common.policy(), self.kind, key_id,
-                           hourly, monthly, effective_from, common.now())
+        prices.add_version(context, self.kind, key_id, hourly, monthly,
+                           effective_from, common.now())
         return price_object(*db_ratecard.latest_version(context, key_id))
 
     @pecan.expose('json')
@@ -150,8 +153,8 @@ class KindController(base.Controller):
     def delete(self, key_id=None):
         _on_item(key_id)
         utils.authorize('rintik:price:delete')
-        db_ratecard.end_price(pecan.request.context, self.kind,
-                              _key_id(key_id), common.now())
+        prices.end_price(pecan.request.context, self.kind, _key_id(key_id),
+                         common.now())
         common.no_content()
 
 

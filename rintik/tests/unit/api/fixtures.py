@@ -37,7 +37,6 @@ from rintik.db import notifications
 from rintik.db import settings as db_settings
 from rintik import exception
 from rintik.metering import facts
-from rintik.rating import invoicing
 from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.rating import settings
@@ -217,7 +216,6 @@ class BillingData(fixtures.Fixture):
         self.useFixture(Currency('IDR'))
         self.context = context = rintik_context.get_admin_context()
         self._messages = 0
-        policy_ = invoicing.Policy.from_conf(CONF)
         for kind, key, hourly, monthly in (
                 ('flavor', 'm1.small', '10.5', '5000'),
                 ('volume', 'ssd', '0.0125', None),
@@ -225,7 +223,7 @@ class BillingData(fixtures.Fixture):
                 ('router', None, '0.01', None),
                 ('snapshot', None, '0.001', None),
                 ('image', None, '0.002', None)):
-            prices.set_price(context, policy_, kind, key, D(hourly),
+            prices.set_price(context, kind, key, D(hourly),
                              D(monthly) if monthly else None, None, at(1))
         settings.set_setting(context, 'invoice_tax', 10)
         settings.set_setting(context, 'company_name', 'Rintik Cloud')

@@ -11,7 +11,6 @@ from rintik.db import metering
 from rintik.db import models
 from rintik.db import settings as db_settings
 from rintik.metering import facts
-from rintik.rating import invoicing
 from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.tests import base
@@ -45,8 +44,8 @@ class MetricsTestCase(base.DbTestCase):
                                    quantity=decimal.Decimal(10))
         metering.store_batch(self.context, [
             ('m-1', 'volume.create.end', start, [volume])], [])
-        prices.set_price(self.context, invoicing.Policy.from_conf(self.conf),
-                         'volume', 'ssd', '0.01', None, start, start)
+        prices.set_price(self.context, 'volume', 'ssd', '0.01', None, start,
+                         start)
         db_settings.open_window(self.context, start)
         rollover.run(self.context, self.conf, now)
         samples = self._samples()

@@ -26,10 +26,17 @@ def interval(start, end=None, resource_type='instance', resource_id='vm-1',
 
 
 def price(hourly, monthly=None, kind='flavor', key='m1.small', since=EPOCH,
-          ended=False):
+          ended=False, sequence=0):
     return segments.PriceVersion(
         kind, key, since, Decimal(hourly),
-        None if monthly is None else Decimal(monthly), ended)
+        None if monthly is None else Decimal(monthly), ended, sequence)
+
+
+def own_versions(usage, versions):
+    """The versions of ``usage``'s price key, as the rate card gives."""
+    kind = segments.price_kind(usage.resource_type)
+    key = usage.price_key if kind in segments.KEYED_KINDS else None
+    return [v for v in versions if (v.kind, v.key) == (kind, key)]
 
 
 def rate(intervals, versions, period=JUNE, now=AFTER_JUNE, windows=ALWAYS,
@@ -37,7 +44,7 @@ def rate(intervals, versions, period=JUNE, now=AFTER_JUNE, windows=ALWAYS,
     """Cut every interval in ``period`` and charge the segments."""
     cut = [s for i in intervals
            for s in segments.cut_segments(i, period[0], period[1], windows,
-                                          versions, now)]
+                                          own_versions(i, versions), now)]
     return charges.charge_groups(cut, period[0], period[1], **options)
 
 

@@ -1,13 +1,17 @@
 import datetime
 
+from decimal import Decimal
+
 import testtools
 
 from rintik.billing import segments
 from rintik.tests.unit.billing.helpers import ALWAYS
+from rintik.tests.unit.billing.helpers import amounts
 from rintik.tests.unit.billing.helpers import at
 from rintik.tests.unit.billing.helpers import interval
 from rintik.tests.unit.billing.helpers import JUNE
 from rintik.tests.unit.billing.helpers import price
+from rintik.tests.unit.billing.helpers import rate
 
 SMALL = price('0.10')
 
@@ -89,7 +93,7 @@ class PriceVersionTest(testtools.TestCase):
 
     def test_cut_at_a_price_change(self):
         new = price('0.30', since=at(2024, 6, 15, 12))
-        segs = cut(interval(at(2024, 6, 10), at(2024, 6, 20)), [new, SMALL])
+        segs = cut(interval(at(2024, 6, 10), at(2024, 6, 20)), [SMALL, new])
         self.assertEqual([(at(2024, 6, 10), at(2024, 6, 15, 12)),
                           (at(2024, 6, 15, 12), at(2024, 6, 20))],
                          spans(segs))
@@ -111,7 +115,7 @@ class PriceVersionTest(testtools.TestCase):
         first = price('0.10', since=at(2024, 7, 1))
         later = price('0.20', since=at(2024, 7, 15))
         [seg] = cut(interval(at(2024, 6, 10), at(2024, 6, 20)),
-                    [later, first])
+                    [first, later])
         self.assertIs(first, seg.version)
 
     def test_no_version_is_unpriced(self):
@@ -123,20 +127,69 @@ class PriceVersionTest(testtools.TestCase):
         segs = cut(interval(at(2024, 6, 10), at(2024, 6, 20)), [SMALL, gone])
         self.assertEqual([SMALL, None], [s.version for s in segs])
 
-    def test_versions_are_selected_by_kind_and_key(self):
-        other_flavor = price('9', key='m1.large')
-        volume = price('8', kind='volume', key='m1.small')
-        [seg] = cut(interval(at(2024, 6, 10), at(2024, 6, 20)),
-                    [other_flavor, volume, SMALL])
-        self.assertIs(SMALL, seg.version)
-
-    def test_single_price_kind_ignores_the_interval_key(self):
-        fip_price = price('0.01', kind='floating_ip', key=None)
-        usage = interval(at(2024, 6, 10), at(2024, 6, 20),
-                         resource_type='floating_ip', price_key='whatever')
-        [seg] = cut(usage, [fip_price])
-        self.assertIs(fip_price, seg.version)
-
     def test_unknown_resource_type(self):
-        self.assertRaises(ValueError, cut,
-                          interval(at(2024, 6, 10), resource_type='bucket'))
+        self.assertRaises(ValueError, segments.price_kind, 'bucket')
+
+
+class PriceLogTest(testtools.TestCase):
+    """The rate card is a log (PRODUCT.md §2.2): at T the most recently
+    added version with effective_from <= T applies, else the first one
+    added. Versions are listed in the order they were added."""
+
+    def versions_over(self, versions, usage):
+        return [(s.start, s.end, s.version and s.version.hourly)
+                for s in cut(usage, versions, now=at(2024, 7, 5))]
+
+    def test_a_later_version_with_an_earlier_date_does_not_reach_back(self):
+        # Created with 0.025 on 20 June (no date: the moment of the
+        # POST), then 0.030 from 15 June: 0.025 before 15 June, 0.030
+        # from then on, also after 20 June.
+        created = price('0.025', since=at(2024, 6, 20), sequence=1)
+        patched = price('0.030', since=at(2024, 6, 15), sequence=2)
+        self.assertEqual(
+            [(at(2024, 6, 1), at(2024, 6, 15), Decimal('0.025')),
+             (at(2024, 6, 15), at(2024, 7, 1), Decimal('0.030'))],
+            self.versions_over([created, patched],
+                               interval(at(2024, 5, 1), at(2024, 8, 1))))
+
+    def test_a_version_inserted_between_two_others(self):
+        # 0.10 from 1 June, 0.30 from 20 June, then 0.20 added from
+        # 10 June: it applies from 10 June on, overriding 0.30 too.
+        first = price('0.10', since=at(2024, 6, 1), sequence=1)
+        third = price('0.30', since=at(2024, 6, 20), sequence=2)
+        second = price('0.20', since=at(2024, 6, 10), sequence=3)
+        usage = interval(at(2024, 6, 5), at(2024, 6, 25))
+        self.assertEqual(
+            [(at(2024, 6, 5), at(2024, 6, 10), Decimal('0.10')),
+             (at(2024, 6, 10), at(2024, 6, 25), Decimal('0.20'))],
+            self.versions_over([first, third, second], usage))
+        # 5 days x 24 h x 0.10 + 15 days x 24 h x 0.20 = 12.00 + 72.00
+        charged = rate([usage], [first, third, second])
+        self.assertEqual([Decimal('12.00'), Decimal('72.00')],
+                         amounts(charged))
+
+    def test_a_backdated_version_after_a_delete(self):
+        # 0.10 from 1 June, deleted on 20 June, then 0.40 added from
+        # 10 June: 0.10 before 10 June, 0.40 from then on (the delete is
+        # overridden: it was added before the 0.40 version).
+        first = price('0.10', since=at(2024, 6, 1), sequence=1)
+        deleted = price('0', since=at(2024, 6, 20), ended=True, sequence=2)
+        backdated = price('0.40', since=at(2024, 6, 10), sequence=3)
+        usage = interval(at(2024, 6, 5), at(2024, 6, 25))
+        self.assertEqual(
+            [(at(2024, 6, 5), at(2024, 6, 10), Decimal('0.10')),
+             (at(2024, 6, 10), at(2024, 6, 25), Decimal('0.40'))],
+            self.versions_over([first, deleted, backdated], usage))
+        # 120 h x 0.10 + 360 h x 0.40 = 12.00 + 144.00
+        self.assertEqual(
+            [Decimal('12.00'), Decimal('144.00')],
+            amounts(rate([usage], [first, deleted, backdated])))
+
+    def test_a_delete_ends_the_price_until_a_later_version(self):
+        first = price('0.10', since=at(2024, 6, 1), sequence=1)
+        deleted = price('0', since=at(2024, 6, 20), ended=True, sequence=2)
+        usage = interval(at(2024, 6, 5), at(2024, 6, 25))
+        self.assertEqual(
+            [(at(2024, 6, 5), at(2024, 6, 20), Decimal('0.10')),
+             (at(2024, 6, 20), at(2024, 6, 25), None)],
+            self.versions_over([first, deleted], usage))

@@ -6,7 +6,6 @@ import datetime
 import decimal
 import itertools
 
-import fixtures
 import sqlalchemy as sa
 
 from rintik.db.engine import main_context_manager
@@ -85,9 +84,8 @@ class RatingTestCase(base.DbTestCase):
               effective_from=None, now=None):
         """Add a price version (as ``price set`` does); returns the key
         id."""
-        return prices.set_price(self.context, self.policy, kind, key,
-                                hourly, monthly, effective_from,
-                                now or at(1))
+        return prices.set_price(self.context, kind, key, hourly, monthly,
+                                effective_from, now or at(1))
 
     def setting(self, name, value):
         settings.set_setting(self.context, name, value)
@@ -95,13 +93,11 @@ class RatingTestCase(base.DbTestCase):
     def enable(self, start=None):
         return db_settings.open_window(self.context, start or at(1))
 
-    def rollover(self, now, real=None):
-        """invoice-rollover --now ``now``, run at the real time ``real``
-        (default: ``now`` too). Observations are always stored at the
-        real time of the test run, later than every simulated run."""
-        with fixtures.MockPatch('rintik.rating.rollover._utcnow',
-                                return_value=real or now):
-            return rollover.run(self.context, self.conf, now)
+    def rollover(self, now):
+        """invoice-rollover --now ``now``. Usage changes are recorded at
+        the real time of the test run (the database clock), later than
+        every simulated run."""
+        return rollover.run(self.context, self.conf, now)
 
     # Invoices -----------------------------------------------------------
 

@@ -3,6 +3,7 @@ dashboard-api.md "Prices")."""
 
 from rintik.db import ratecard as db_ratecard
 from rintik import exception
+from rintik.rating import prices
 from rintik.rating import unpriced
 from rintik.tests.unit.rating.helpers import at
 from rintik.tests.unit.rating.helpers import cron
@@ -49,15 +50,15 @@ class RateCardHistoryTest(RatingTestCase):
     def test_delete_makes_later_usage_unpriced(self):
         # 10 Jan -> 15 Jan = 120 h x 0.50 = 60.00; then unpriced (0.00)
         key_id = self.price('0.50')
-        db_ratecard.end_price(self.context, 'flavor', key_id, at(1, 15))
+        prices.end_price(self.context, 'flavor', key_id, at(1, 15))
         self.assertEqual(['m1'], [key.key for key, _version in
-                                  db_ratecard.list_prices(
+                                  prices.list_prices(
                                       self.context, 'flavor', at(1, 14))])
-        self.assertEqual([], db_ratecard.list_prices(self.context, 'flavor',
+        self.assertEqual([], prices.list_prices(self.context, 'flavor',
                                                      at(1, 16)))
-        self.assertRaises(exception.NotFound, db_ratecard.get_price,
+        self.assertRaises(exception.NotFound, prices.get_price,
                           self.context, 'flavor', key_id, at(1, 16))
-        _key, versions = db_ratecard.price_history(self.context, 'flavor',
+        _key, versions = db_ratecard.key_with_versions(self.context, 'flavor',
                                                    key_id)
         self.assertEqual([False, True], [v.ended for v in versions])
         self.assertEqual(['i1'], [row.resource_id for row in
@@ -75,14 +76,14 @@ class RateCardHistoryTest(RatingTestCase):
         # 15 Jan -> 18 Jan unpriced = 0.00
         # 18 Jan -> 20 Jan = 48 h x 0.25 = 12.00
         key_id = self.price('0.50')
-        db_ratecard.end_price(self.context, 'flavor', key_id, at(1, 15))
+        prices.end_price(self.context, 'flavor', key_id, at(1, 15))
         again = self.price('0.25', effective_from=at(1, 18), now=at(1, 18))
         self.assertEqual(key_id, again)
-        _key, versions = db_ratecard.price_history(self.context, 'flavor',
+        _key, versions = db_ratecard.key_with_versions(self.context, 'flavor',
                                                    key_id)
         self.assertEqual([D('0.5'), None, D('0.25')],
                          [v.hourly for v in versions])
-        [(key, version)] = db_ratecard.list_prices(self.context, 'flavor',
+        [(key, version)] = prices.list_prices(self.context, 'flavor',
                                                    at(1, 19))
         self.assertEqual((key_id, D('0.25')), (key.id, version.hourly))
         self.assertEqual([('i1', at(1, 10), at(1, 15), D('60.00')),
@@ -92,35 +93,76 @@ class RateCardHistoryTest(RatingTestCase):
 
     def test_creating_a_live_key_twice_is_a_duplicate(self):
         self.price('0.50')
-        self.assertRaises(exception.Duplicate, db_ratecard.create_price,
-                          self.context, 'flavor', 'm1', D('1'), None, None,
-                          at(1, 2))
+        self.assertRaises(exception.Duplicate, prices.create, self.context,
+                          'flavor', 'm1', '1', None, None, at(1, 2))
 
-    def test_effective_from_before_the_oldest_open_period(self):
-        self.price('0.50')
-        # January is closed, February open: February is the oldest open.
-        self.january()
-        self.assertRaises(exception.Invalid, self.price, '1.00',
-                          effective_from=at(1, 31, 23, 59, 59),
-                          now=at(2, 10))
-        key_id = self.price('1.00', effective_from=at(2), now=at(2, 10))
-        _key, versions = db_ratecard.price_history(self.context, 'flavor',
-                                                   key_id)
-        self.assertEqual([at(1), at(2)],
+    def test_a_version_added_later_with_an_earlier_date(self):
+        # The issue's example: POST 0.025 on 1 Mar (no effective_from:
+        # the moment of the POST), then PATCH 0.030 effective 15 Feb.
+        # January is charged 0.025 (the first version reaches back),
+        # 0.030 applies from 15 Feb on, also after 1 Mar.
+        self.live('i2', at(1, 1), at(3, 11), project='p2')
+        key_id = prices.create(self.context, 'flavor', 'm1', '0.025', None,
+                               None, at(3, 1))
+        prices.add_version(self.context, 'flavor', key_id, '0.030', None,
+                           at(2, 15), at(3, 2))
+        self.rollover(cron(4))
+        # January 744 h x 0.025 = 18.60
+        self.assertEqual([('i2', at(1), at(2), D('18.60'))],
+                         self.charges(self.invoice('p2', at(1))))
+        # 1 -> 15 Feb 336 h x 0.025 = 8.40; 15 -> 29 Feb 336 h x 0.030 =
+        # 10.08 (one group: 8.40 + 10.08 = 18.48)
+        self.assertEqual([('i2', at(2), at(2, 15), D('8.40')),
+                          ('i2', at(2, 15), at(3), D('10.08'))],
+                         self.charges(self.invoice('p2', at(2))))
+        # 1 -> 11 Mar 240 h x 0.030 = 7.20
+        self.assertEqual([('i2', at(3), at(3, 11), D('7.20'))],
+                         self.charges(self.invoice('p2', at(3))))
+        self.assertEqual(D('0.030'), prices.get_price(
+            self.context, 'flavor', key_id, at(3, 5))[1].hourly)
+        self.assertEqual(D('0.025'), prices.get_price(
+            self.context, 'flavor', key_id, at(2, 14))[1].hourly)
+
+
+class EffectiveFromFloorTest(RatingTestCase):
+    """No version may take effect inside an issued period (any project);
+    before anything is issued every effective_from is accepted."""
+
+    def setUp(self):
+        super().setUp()
+        self.enable(at(1))
+
+    def test_anything_goes_before_the_first_invoice_is_issued(self):
+        self.price('0.50', kind='router', key=None, now=at(3, 10),
+                   effective_from=at(2, 1))
+        self.price('0.40', kind='router', key=None, now=at(3, 10),
+                   effective_from=at(1, 1, year=2020))
+        _key, versions = db_ratecard.key_with_versions(
+            self.context, 'router', db_ratecard.find_key(
+                self.context, 'router', '').id)
+        self.assertEqual([at(2), at(1, 1, year=2020)],
                          [version.effective_from for version in versions])
 
-    def test_effective_from_in_a_missed_open_period_is_allowed(self):
+    def test_the_floor_is_the_end_of_the_newest_issued_period(self):
+        # p1 is issued to March (April open); p2 known since March only.
+        self.live('i1', at(1, 10), project='p1')
+        self.rollover(cron(4))
+        self.live('i2', at(4, 2), project='p2')
+        error = self.assertRaises(
+            exception.Invalid, self.price, '1.00', now=at(4, 10),
+            effective_from=at(3, 31, 23, 59, 59))
+        self.assertEqual(
+            'effective_from must not be before 2026-04-01T00:00:00Z, the '
+            'end of the newest issued invoice period.', str(error))
+        self.assertEqual('effective_from', error.field)
+        self.price('1.00', now=at(4, 10), effective_from=at(4))
+
+    def test_a_catch_up_in_progress_raises_the_floor_per_period(self):
         # The cron opened January on 5 Jan and has not run since: on
-        # 10 Feb, January is still the oldest open period.
+        # 10 Feb nothing is issued yet, any moment is accepted.
+        self.live('i1', at(1, 10))
         self.rollover(at(1, 5))
         self.price('0.50', effective_from=at(1, 20), now=at(2, 10))
-
-    def test_effective_from_without_invoices_is_bounded_by_now(self):
-        self.assertRaises(exception.Invalid, self.price, '0.50',
-                          kind='router', key=None, now=at(3, 10),
-                          effective_from=at(2, 28, 23))
-        self.price('0.50', kind='router', key=None, now=at(3, 10),
-                   effective_from=at(3))
 
 
 class PriceValidationTest(RatingTestCase):
@@ -162,7 +204,7 @@ class PriceValidationTest(RatingTestCase):
         ]
         for kind, key, hourly, monthly, stored, stored_monthly in cases:
             key_id = self.price(hourly, monthly, kind=kind, key=key)
-            _key, version = db_ratecard.get_price(self.context, kind, key_id,
+            _key, version = prices.get_price(self.context, kind, key_id,
                                                   at(1, 2))
             self.assertEqual((stored, stored_monthly),
                              (version.hourly, version.monthly))

@@ -3,11 +3,12 @@ tax, the balance, adjustments, the lease and the time zone."""
 
 import datetime
 
+import fixtures
 import testscenarios
 
+from rintik.common import coordination
 from rintik.db import balances
 from rintik.db import invoices as db_invoices
-from rintik.db import leases
 from rintik.db import settings as db_settings
 from rintik.rating import rollover
 from rintik.tests.unit.rating.helpers import at
@@ -342,7 +343,7 @@ class RerateTest(RatingTestCase):
         # re-rating it must use them too.
         self.rollover(at(1, 15))
         self.price('1.00', now=at(2, 3))
-        self.rollover(cron(2), real=at(2, 3, 1))
+        self.rollover(cron(2))
         self.assertEqual([('i1', at(1, 10), at(2), D('528.00'))],
                          self.charges(self.invoice('p1', at(1))))
         # i1 changes in February: January's usage is the same.
@@ -352,7 +353,9 @@ class RerateTest(RatingTestCase):
                          self.charges(self.invoice('p1', at(2))))
 
 
-class LeaseTest(RatingTestCase):
+class MutualExclusionTest(RatingTestCase):
+    """One rollover at a time: the coordination lock is held for the
+    whole run, however long."""
 
     def setUp(self):
         super().setUp()
@@ -360,29 +363,27 @@ class LeaseTest(RatingTestCase):
         self.enable(at(1))
         self.live('i1', at(1, 10), at(1, 11))
 
-    def test_a_second_rollover_while_the_lease_is_held_does_nothing(self):
-        self.assertTrue(leases.acquire(self.context, rollover.LEASE,
-                                       'other-host', cron(2), 3600))
-        summary = self.rollover(cron(2))
-        self.assertEqual(rollover.Summary(ran=False), summary)
-        self.assertEqual([], self.invoices())
-        # The holder's run is not disturbed and gives the lease back.
-        leases.release(self.context, rollover.LEASE, 'other-host')
+    def test_a_second_rollover_while_the_lock_is_held_does_nothing(self):
+        with coordination.exclusive(self.conf, rollover.LOCK) as taken:
+            self.assertTrue(taken)
+            summary = self.rollover(cron(2))
+            self.assertEqual(rollover.Summary(ran=False), summary)
+            self.assertEqual([], self.invoices())
+        # Released: the next run does the work.
         self.assertTrue(self.rollover(cron(2)).ran)
         self.assertEqual(UNPAID, self.invoice('p1', at(1)).state)
 
-    def test_an_expired_lease_is_taken_over(self):
-        leases.acquire(self.context, rollover.LEASE, 'crashed-host',
-                       cron(2), 3600)
-        self.assertFalse(self.rollover(
-            cron(2) + datetime.timedelta(minutes=59)).ran)
-        summary = self.rollover(cron(2) + datetime.timedelta(minutes=61))
-        self.assertEqual((True, 1), (summary.ran, summary.issued))
-
-    def test_the_lease_is_released_after_a_run(self):
+    def test_the_lock_is_released_after_a_run(self):
         self.rollover(cron(2))
-        self.assertTrue(leases.acquire(self.context, rollover.LEASE,
-                                       'next-host', cron(2), 3600))
+        with coordination.exclusive(self.conf, rollover.LOCK) as taken:
+            self.assertTrue(taken)
+
+    def test_the_lock_is_released_when_a_run_fails(self):
+        self.useFixture(fixtures.MockPatchObject(
+            rollover.Rollover, 'run', side_effect=RuntimeError('boom')))
+        self.assertRaises(RuntimeError, self.rollover, cron(2))
+        with coordination.exclusive(self.conf, rollover.LOCK) as taken:
+            self.assertTrue(taken)
 
 
 class TimezoneTest(RatingTestCase):
