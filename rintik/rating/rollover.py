@@ -134,24 +134,32 @@ class Rollover:
     def needed_periods(self, project, running, pending_recorded):
         """(start, end) of the periods the project has an invoice for: from
         when it became known, in a billing window; a retired project's end
-        with its retirement unless usage still runs, or a change to an
-        issued period waits (then up to the period it was recorded in)."""
+        with its retirement unless usage still runs, and when a change to
+        one of its issued periods waits, it also gets the period that
+        change was recorded in (PRODUCT.md §3.5)."""
+        tz = self.policy.timezone
         begin = max(project.known_since, self.windows[0].start)
         until = self.until
         extra = None
         if project.retired_at is not None and not running:
             until = min(until, periods.next_period_start(
-                periods.period_start(project.retired_at,
-                                     self.policy.timezone),
-                self.policy.timezone))
+                periods.period_start(project.retired_at, tz), tz))
             if pending_recorded is not None:
-                extra = periods.period_start(min(pending_recorded, self.now),
-                                             self.policy.timezone)
-                until = max(until, periods.next_period_start(
-                    extra, self.policy.timezone))
-        return [(start, end) for start, end in periods.periods_between(
-            begin, until, self.policy.timezone)
-            if start == extra or overlaps(self.windows, start, end)]
+                extra = self._recorded_period(pending_recorded)
+        needed = [(start, end) for start, end in periods.periods_between(
+            begin, until, tz) if overlaps(self.windows, start, end)]
+        if extra is not None and extra not in [p[0] for p in needed]:
+            needed.append((extra, periods.next_period_start(extra, tz)))
+        return needed
+
+    def _recorded_period(self, recorded_at):
+        """Start of the period a change recorded at ``recorded_at`` is
+        invoiced in: its own, or the last one this run can close when it
+        was recorded later (as ``placed`` does)."""
+        open_start = periods.period_start(self.cutoff, self.policy.timezone)
+        if recorded_at >= open_start:
+            recorded_at = open_start - datetime.timedelta(microseconds=1)
+        return periods.period_start(recorded_at, self.policy.timezone)
 
     @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True,
                                retry_interval=0.5, inc_retry_interval=True)

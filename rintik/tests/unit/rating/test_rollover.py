@@ -313,6 +313,41 @@ class AdjustmentTest(RatingTestCase):
         self.assert_january_unchanged()
 
 
+    def test_adjustments_follow_the_usage_intervals_project(self):
+        # Learnt in February: i1 moved from p1 to p2 on 20 Jan. p1's
+        # January is re-rated to 10 days (240.00): a credit of 288.00 on
+        # p1's February; p2's January (from 20 Jan, 288.00) is billed on
+        # p2's own January invoice.
+        self.observe(at(1, 20), 'i1', project='p2')
+        self.rollover(cron(3))
+        self.assertEqual([('i1', at(1, 10), at(1, 20), D('-288.00'),
+                           self.january.id)],
+                         self.adjustments(self.invoice('p1', at(2))))
+        self.assertEqual([('i1', at(1, 20), at(2), D('288.00'))],
+                         self.charges(self.invoice('p2', at(1))))
+        self.assert_january_unchanged()
+
+    def test_with_two_invoices_in_progress_only_the_oldest_shows_it(self):
+        # close_delay of 2 days: on 1 Mar 00:07 February is still in
+        # progress, as is March; the late i2 (24.00) of January is on
+        # February only, never on both.
+        self.config(group='billing', close_delay=2 * 86400)
+        self.live('i2', at(1, 20), at(1, 21))
+        self.rollover(cron(3))
+        february, march = self.invoice('p1', at(2)), self.invoice('p1', at(3))
+        self.assertEqual((IN_PROGRESS, IN_PROGRESS),
+                         (february.state, march.state))
+        self.assertEqual([('i2', at(1, 20), at(1, 21), D('24.00'),
+                           self.january.id)],
+                         self.adjustments(february, at(3, 2)))
+        self.assertEqual([], self.adjustments(march, at(3, 2)))
+        # Closed on 3 Mar: February carries it, March does not.
+        self.rollover(at(3, 3, 0, 7))
+        self.assertEqual(D('696.00'), self.invoice('p1', at(2)).total)
+        self.assertEqual([], self.adjustments(self.invoice('p1', at(3)),
+                                              at(3, 4)))
+
+
 class RerateTest(RatingTestCase):
     """Re-rating a closed period uses the rate card its invoice was
     issued with (PRODUCT.md §2.2, §3.5)."""
