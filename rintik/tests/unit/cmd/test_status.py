@@ -19,6 +19,8 @@ from rintik.tests.unit.rating.helpers import at
 from rintik.tests.unit.rating.helpers import cron
 from rintik.tests.unit.rating.helpers import RatingTestCase
 
+[HEAD] = status.head_revisions()
+
 Code = upgradecheck.Code
 
 
@@ -48,15 +50,15 @@ class DatabaseAtHeadTest(base.TestCase):
     def test_never_migrated(self):
         self.assertEqual(
             (Code.FAILURE, 'The database is at revision none (never '
-                           'migrated), not at 0003: run "rintik-manage db '
-                           'sync".'),
+                           'migrated), not at %s: run "rintik-manage db '
+                           'sync".' % HEAD),
             result(self.checks._database_at_head))
 
     def test_behind_head(self):
         migration.upgrade('0002')
         self.assertEqual(
-            (Code.FAILURE, 'The database is at revision 0002, not at 0003: '
-                           'run "rintik-manage db sync".'),
+            (Code.FAILURE, 'The database is at revision 0002, not at %s: '
+                           'run "rintik-manage db sync".' % HEAD),
             result(self.checks._database_at_head))
 
     def test_at_head(self):
