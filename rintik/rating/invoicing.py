@@ -154,16 +154,19 @@ def adjustments(context, project_id, invoices, changes, windows, policy):
     return result
 
 
-def placed(adjustment_list, closing):
-    """{invoice id: adjustment lines} over the invoices ``closing`` now
-    (oldest first): each on the invoice whose period holds the moment its
-    change was recorded, as a rollover at each boundary would have put it;
-    earlier changes on the first, later ones on the last."""
+def placed(adjustment_list, closing, now):
+    """{invoice id: adjustment lines} over the invoices ``closing`` at
+    ``now`` (oldest first): each on the invoice whose period holds the
+    moment its change was recorded, as a rollover at each boundary would
+    have put it; earlier changes on the first, later ones on the last. A
+    change recorded after ``now`` (a rollover run for a past moment) goes
+    where the live view showed it: on the oldest invoice."""
     result = {invoice.id: [] for invoice in closing}
     for adjustment in adjustment_list:
         target = closing[-1]
         for invoice in closing:
-            if adjustment.recorded_at < invoice.period_end:
+            if adjustment.recorded_at >= now or \
+                    adjustment.recorded_at < invoice.period_end:
                 target = invoice
                 break
         result[target.id].append(adjustment.line)

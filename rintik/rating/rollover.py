@@ -145,17 +145,21 @@ class Rollover:
             until = min(until, periods.next_period_start(
                 periods.period_start(project.retired_at, tz), tz))
             if pending_recorded is not None:
-                extra = self._recorded_period(pending_recorded)
+                extra = self._recorded_period(*pending_recorded)
         needed = [(start, end) for start, end in periods.periods_between(
             begin, until, tz) if overlaps(self.windows, start, end)]
         if extra is not None and extra not in [p[0] for p in needed]:
             needed.append((extra, periods.next_period_start(extra, tz)))
         return needed
 
-    def _recorded_period(self, recorded_at):
-        """Start of the period a change recorded at ``recorded_at`` is
-        invoiced in: its own, or the last one this run can close when it
-        was recorded later (as ``placed`` does)."""
+    def _recorded_period(self, recorded_at, issued_until):
+        """Start of the period a retired project's change recorded at
+        ``recorded_at`` is invoiced in, as ``invoicing.placed`` places it:
+        its own, or the last one this run can close when it was recorded
+        later; the first after the project's issued ones (``issued_until``)
+        when it was recorded after ``now``."""
+        if recorded_at >= self.now:
+            return issued_until
         open_start = periods.period_start(self.cutoff, self.policy.timezone)
         if recorded_at >= open_start:
             recorded_at = open_start - datetime.timedelta(microseconds=1)
@@ -242,7 +246,8 @@ class Rollover:
             project_changes = changes.get(project_id, [])
             placed = invoicing.placed(invoicing.adjustments(
                 self.context, project_id, by_project[project_id],
-                project_changes, self.windows, self.policy), invoices)
+                project_changes, self.windows, self.policy), invoices,
+                self.now)
             consumed.extend(change.id for change in project_changes)
             for invoice in invoices:
                 lines = self._lines(invoice, usage.get(project_id, []))
@@ -296,15 +301,15 @@ class Rollover:
 
 
 def _pending_recorded(invoices, changes):
-    """When the newest change reaching an issued invoice was recorded, or
-    None."""
+    """(when the first change reaching an issued invoice was recorded, the
+    end of the newest issued period), or None."""
     ends = [invoice.period_end for invoice in invoices
             if invoice.state != db_invoices.IN_PROGRESS]
     if not ends:
         return None
     reaching = [change.recorded_at for change in changes
                 if change.changed_from < max(ends)]
-    return max(reaching) if reaching else None
+    return (min(reaching), max(ends)) if reaching else None
 
 
 def _segment_row(invoice_id, line):
