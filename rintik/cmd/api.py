@@ -34,7 +34,7 @@ class _RequestHandler(simple_server.WSGIRequestHandler):
 
 def main():
     service.prepare_service(sys.argv)
-    engine.configure(CONF)
+    engine.configure_or_exit(CONF)
     application = app.setup_app(CONF)
     host = conf.api.bind_host(CONF)
     server = simple_server.make_server(
