@@ -46,13 +46,6 @@ def price_object(key, version):
     return body
 
 
-def _key_id(value):
-    try:
-        return int(value)
-    except ValueError:
-        raise exception.NotFound()
-
-
 def _on_item(key_id):
     """PUT, PATCH and DELETE name a price: on the collection they are
     405, not a 500 for the missing argument."""
@@ -79,13 +72,13 @@ class KindController(base.Controller):
     def get_one(self, key_id):
         utils.authorize('rintik:price:get')
         return price_object(*db_ratecard.get_price(
-            pecan.request.context, self.kind, _key_id(key_id)))
+            pecan.request.context, self.kind, utils.object_id(key_id)))
 
     @pecan.expose('json')
     def history(self, key_id):
         utils.authorize('rintik:price:history')
         key, versions = db_ratecard.price_history(
-            pecan.request.context, self.kind, _key_id(key_id))
+            pecan.request.context, self.kind, utils.object_id(key_id))
         return [price_object(key, version) for version in versions]
 
     def _body(self, partial=False):
@@ -124,7 +117,7 @@ class KindController(base.Controller):
 
     def _new_version(self, key_id, partial):
         context = pecan.request.context
-        key_id = _key_id(key_id)
+        key_id = utils.object_id(key_id)
         current = db_ratecard.get_price(context, self.kind, key_id)[1]
         body, effective_from = self._body(partial)
         hourly = body.get('hourly_price', current.hourly)
@@ -151,7 +144,7 @@ class KindController(base.Controller):
         _on_item(key_id)
         utils.authorize('rintik:price:delete')
         db_ratecard.end_price(pecan.request.context, self.kind,
-                              _key_id(key_id), common.now())
+                              utils.object_id(key_id), common.now())
         common.no_content()
 
 
