@@ -6,6 +6,7 @@ from rintik.conf import api
 from rintik.conf import billing
 from rintik.conf import database
 from rintik.conf import default
+from rintik.conf import healthcheck
 from rintik.conf import messaging
 from rintik.conf import notification
 
@@ -17,3 +18,4 @@ messaging.register_opts(CONF)
 notification.register_opts(CONF)
 billing.register_opts(CONF)
 api.register_opts(CONF)
+healthcheck.register_opts(CONF)
