@@ -45,6 +45,14 @@ def at(day, hour=0):
     return datetime.datetime(2026, 3, day, hour, tzinfo=UTC)
 
 
+def insert_projects(engine, *project_ids):
+    """Insert projects in a transaction of their own."""
+    with engine.begin() as connection:
+        connection.execute(sa.insert(models.Project), [
+            {'project_id': project_id, 'known_since': at(1)}
+            for project_id in project_ids])
+
+
 class _MariaDBTestCase(test_fixtures.OpportunisticDBTestMixin,
                        base.TestCase):
     """A fresh database on the openstack_citest MariaDB, reached through
@@ -134,17 +142,10 @@ class ExactIdentifiersTest(_MariaDBTestCase):
                                  version.hourly)
 
     def test_the_same_identifier_twice_is_still_a_duplicate(self):
-        with self.engine.begin() as connection:
-            connection.execute(sa.insert(models.Project), {
-                'project_id': 'pad-1', 'known_since': at(1)})
-        self.assertRaises(db_exc.DBDuplicateEntry, self._insert_project,
-                          'pad-1')
-        self._insert_project('pad-1 ')
-
-    def _insert_project(self, project_id):
-        with self.engine.begin() as connection:
-            connection.execute(sa.insert(models.Project), {
-                'project_id': project_id, 'known_since': at(1)})
+        insert_projects(self.engine, 'pad-1')
+        self.assertRaises(db_exc.DBDuplicateEntry, insert_projects,
+                          self.engine, 'pad-1')
+        insert_projects(self.engine, 'pad-1 ')
 
 
 class MigrationTest(_MariaDBTestCase):
@@ -159,27 +160,24 @@ class MigrationTest(_MariaDBTestCase):
 
     def test_upgrade_keeps_data_and_unique_keys(self):
         self._recreate_at_0003()
+        insert_projects(self.engine, 'CASE-1', 'accent-\u00e9')
         with self.engine.begin() as connection:
-            connection.execute(sa.text(
-                "INSERT INTO projects (project_id, known_since) VALUES "
-                "('CASE-1', '2026-03-01'), ('accent-\u00e9', '2026-03-01')"))
             connection.execute(sa.text(
                 "INSERT INTO resources (resource_type, resource_id, "
                 "project_id) VALUES ('instance', 'pad-1', 'CASE-1')"))
-            self.assertRaises(
-                db_exc.DBDuplicateEntry, connection.execute, sa.text(
-                "INSERT INTO projects (project_id, known_since) VALUES "
-                "('case-1', '2026-03-01')"))
+        # Before 0004 the collation folds case.
+        self.assertRaises(db_exc.DBDuplicateEntry, insert_projects,
+                          self.engine, 'case-1')
         migration.upgrade('head', engine=self.engine)
         self.assertEqual('0004', migration.version(self.engine))
+        insert_projects(self.engine, 'case-1', 'accent-e')
+        self.assertRaises(db_exc.DBDuplicateEntry, insert_projects,
+                          self.engine, 'case-1')
         with self.engine.begin() as connection:
             self.assertEqual(
-                ['CASE-1', 'accent-\u00e9'],
+                ['CASE-1', 'accent-e', 'accent-\u00e9', 'case-1'],
                 sorted(connection.execute(sa.text(
                     'SELECT project_id FROM projects')).scalars()))
-            connection.execute(sa.text(
-                "INSERT INTO projects (project_id, known_since) VALUES "
-                "('case-1', '2026-03-01'), ('accent-e', '2026-03-01')"))
             connection.execute(sa.text(
                 "INSERT INTO resources (resource_type, resource_id) "
                 "VALUES ('instance', 'pad-1 ')"))
@@ -187,18 +185,13 @@ class MigrationTest(_MariaDBTestCase):
                 "SELECT index_name FROM information_schema.statistics "
                 "WHERE table_schema = DATABASE() AND non_unique = 0 AND "
                 "index_name <> 'PRIMARY'")).scalars().all()
-        self.assertIn('uniq_projects0project_id', indexes)
-        self.assertIn('uniq_resources0type0id', indexes)
-        self.assertIn('uniq_observations0message0resource', indexes)
-        self.assertIn('uniq_price_keys0kind0key', indexes)
-        self.assertRaises(db_exc.DBDuplicateEntry,
-                          self._insert_project_twice)
-
-    def _insert_project_twice(self):
-        with self.engine.begin() as connection:
-            connection.execute(sa.text(
-                "INSERT INTO projects (project_id, known_since) VALUES "
-                "('case-1', '2026-03-01')"))
+        for index in ('uniq_projects0project_id', 'uniq_resources0type0id',
+                      'uniq_observations0message0resource',
+                      'uniq_price_keys0kind0key',
+                      'uniq_quarantine0message_id',
+                      'uniq_balances0project_id',
+                      'uniq_invoices0project0period'):
+            self.assertIn(index, indexes)
 
 
 class ContractFuzzOnMariaDBTest(_MariaDBTestCase):
