@@ -6,6 +6,7 @@ import oslo_middleware
 import pecan
 
 from rintik.api.controllers import root
+from rintik.api import healthcheck
 from rintik.api import hooks
 from rintik.api.middleware import body_limit
 from rintik.api.middleware import json_errors
@@ -36,13 +37,15 @@ def _authenticated(application, conf):
 def setup_app(conf):
     """The API application configured by ``conf`` (already parsed).
 
-    From the outside in: request id, CORS, proxy headers, JSON errors,
-    body size limit, authentication, then pecan.
+    From the outside in: request id, CORS, proxy headers, /healthcheck
+    (unauthenticated), JSON errors, body size limit, authentication, then
+    pecan.
     """
     application = _authenticated(_pecan_app(), conf)
     application = body_limit.BodySizeLimit(application,
                                            conf.api.max_request_body_size)
     application = json_errors.JsonErrors(application)
+    application = healthcheck.HealthcheckRoute(application, conf)
     application = oslo_middleware.HTTPProxyToWSGI(application, conf)
     application = oslo_middleware.CORS(application, conf)
     return oslo_middleware.RequestId(application)

@@ -12,12 +12,23 @@ import pecan
 
 from rintik.api import errors
 from rintik.common import policy
+from rintik import exception
 
 MAX_LIMIT = 1000
 NON_FIELD_ERRORS = 'non_field_errors'
 _LIMIT_ERROR = {'limit': ['Ensure this value is an integer between 1 and '
                           '%d.' % MAX_LIMIT]}
-_DIGITS = re.compile('[0-9]+')
+_DIGITS = re.compile('[0-9]+', re.ASCII)
+# Ids are integer columns (32-bit on every backend); project ids are
+# models.Project.project_id.
+MAX_ID = 2 ** 31 - 1
+MAX_ID_DIGITS = len(str(MAX_ID))
+MAX_PROJECT_ID = 64
+# The moments an input may name: MariaDB stores years 1000-9999, and a
+# month or a time zone added to the latest must not overflow.
+EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+LATEST = datetime.datetime(9998, 12, 31, 23, 59, 59, 999999,
+                           tzinfo=datetime.timezone.utc)
 
 
 class _DuplicateKey(ValueError):
@@ -36,22 +47,75 @@ def _unique_object(pairs):
     return result
 
 
+class JsonInt(int):
+    """A JSON integer that keeps its text as sent in ``text`` (``-0``
+    stays visible)."""
+
+    def __new__(cls, text):
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
+class JsonDecimal(decimal.Decimal):
+    """A JSON number with a fraction or an exponent, as the Decimal of its
+    text (never a binary float), that keeps the text as sent in
+    ``text``: money inputs are checked on it (``1e3`` is not money)."""
+
+    def __new__(cls, text):
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
 def _no_constant(name):
     raise ValueError('%s is not a number' % name)
 
 
 def parse_json(body):
-    """Decode a request body: integers stay ``int``, other numbers become
-    ``Decimal`` from their text (never a binary float). Raises BadRequest
-    for a body that is not JSON and InvalidFields for a duplicate key."""
+    """Decode a request body: integers become JsonInt, other numbers
+    JsonDecimal, both keeping their text as sent. Raises BadRequest for a
+    body that is not JSON, InvalidFields for a duplicate key or a string
+    no database can store."""
     try:
-        return json.loads(body, parse_float=decimal.Decimal,
-                          parse_constant=_no_constant,
-                          object_pairs_hook=_unique_object)
+        document = json.loads(body, parse_float=JsonDecimal,
+                              parse_int=JsonInt,
+                              parse_constant=_no_constant,
+                              object_pairs_hook=_unique_object)
     except _DuplicateKey as error:
         raise errors.InvalidFields({error.key: ['Duplicate key.']})
     except (ValueError, RecursionError):
         raise errors.BadRequest('The request body is not valid JSON.')
+    unstorable = sorted(_unstorable_strings(document))
+    if unstorable:
+        raise errors.InvalidFields({field: [
+            'Contains a NUL character or an unpaired surrogate.']
+            for field in unstorable})
+    return document
+
+
+def _unstorable_strings(document):
+    """The dotted paths of the keys and strings in ``document`` that no
+    database stores: with NUL (PostgreSQL refuses it) or an unpaired
+    surrogate (not UTF-8)."""
+    pending = [('', document)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                child = path + '.' + key if path else key
+                if not _storable(key):
+                    yield NON_FIELD_ERRORS
+                pending.append((child, item))
+        elif isinstance(value, list):
+            pending.extend(('%s.%d' % (path, index) if path else str(index),
+                            item) for index, item in enumerate(value))
+        elif isinstance(value, str) and not _storable(value):
+            yield path or NON_FIELD_ERRORS
+
+
+def _storable(text):
+    return '\x00' not in text and _encodable(text)
 
 
 def validate(schema, document):
@@ -104,15 +168,52 @@ def isotime(value):
 
 
 def parse_datetime(value, field):
-    """An ISO 8601 input as an aware UTC datetime; no zone means UTC."""
+    """An ISO 8601 input as an aware UTC datetime; no zone means UTC.
+    400 naming ``field`` for anything else, or a moment outside
+    EARLIEST..LATEST (which every backend stores)."""
     try:
         parsed = datetime.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+        parsed = parsed.astimezone(datetime.timezone.utc)
+    except (TypeError, ValueError, OverflowError):
         raise errors.InvalidFields(
             {field: ['Enter a valid ISO 8601 datetime.']})
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed.astimezone(datetime.timezone.utc)
+    if not EARLIEST <= parsed <= LATEST:
+        raise errors.InvalidFields({field: [
+            'Enter a datetime from %s to %s.' % (isotime(EARLIEST),
+                                                 isotime(LATEST))]})
+    return parsed
+
+
+def object_id(value):
+    """The integer id named by a path segment or marker; NotFound unless
+    it is ASCII digits within the id columns' range."""
+    if value is None or not _DIGITS.fullmatch(value):
+        raise exception.NotFound()
+    digits = value.lstrip('0') or '0'
+    if len(digits) > MAX_ID_DIGITS or int(digits) > MAX_ID:
+        raise exception.NotFound()
+    return int(digits)
+
+
+def check_project_id(project_id, field='tenant_id'):
+    """400 for a project id no project can have: longer than the column,
+    or holding a control character (NUL, ...) or an unpaired surrogate."""
+    if len(project_id) > MAX_PROJECT_ID or not project_id.isprintable() \
+            or not _encodable(project_id):
+        raise errors.InvalidFields({field: [
+            'Enter a project id of at most %d printable characters.'
+            % MAX_PROJECT_ID]})
+    return project_id
+
+
+def _encodable(text):
+    try:
+        text.encode('utf-8')
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def authorize(rule, target=None):
@@ -131,6 +232,7 @@ def project_scope(tenant_id=None):
     context = pecan.request.context
     if not tenant_id:
         return context.project_id
+    check_project_id(tenant_id)
     if tenant_id != context.project_id and not context.is_admin:
         raise errors.Forbidden('You may only act on your own project.')
     return tenant_id

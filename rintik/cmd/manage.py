@@ -26,7 +26,7 @@ def main():
     except cfg.Error as error:
         sys.stderr.write('%s\n' % error)
         return base.EXIT_HANDLED_ERROR
-    engine.configure(CONF)
+    engine.configure_or_exit(CONF)
     try:
         registry.call(CONF, CONF.category)
     except base.CommandError as error:

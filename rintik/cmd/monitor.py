@@ -22,7 +22,7 @@ def main():
         sys.stderr.write('%s\n' % error)
         return 1
     conf.messaging.apply_prefetch(CONF)
-    engine.configure(CONF)
+    engine.configure_or_exit(CONF)
     launcher = service.launch(
         CONF, monitor_service.MonitorService(CONF),
         workers=CONF.notification.workers, restart_method='mutate')

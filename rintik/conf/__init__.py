@@ -7,6 +7,7 @@ from rintik.conf import billing
 from rintik.conf import coordination
 from rintik.conf import database
 from rintik.conf import default
+from rintik.conf import healthcheck
 from rintik.conf import messaging
 from rintik.conf import notification
 
@@ -19,3 +20,4 @@ notification.register_opts(CONF)
 billing.register_opts(CONF)
 api.register_opts(CONF)
 coordination.register_opts(CONF)
+healthcheck.register_opts(CONF)

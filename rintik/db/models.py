@@ -34,7 +34,7 @@ class Project(Base):
     __table_args__ = (
         sa.UniqueConstraint('project_id', name='uniq_projects0project_id'),
     )
-    project_id = sa.Column(sa.String(64), nullable=False)
+    project_id = sa.Column(types.Identifier(64), nullable=False)
     known_since = sa.Column(types.UTCDateTime, nullable=False)
     retired_at = sa.Column(types.UTCDateTime, nullable=True)
     email_notification = sa.Column(sa.Text, nullable=True)
@@ -50,16 +50,16 @@ class Resource(Base):
                             name='uniq_resources0type0id'),
     )
     id = sa.Column(sa.Integer, primary_key=True)
-    resource_type = sa.Column(sa.String(16), nullable=False)
-    resource_id = sa.Column(sa.String(64), nullable=False)
-    project_id = sa.Column(sa.String(64), nullable=True)
+    resource_type = sa.Column(types.Identifier(16), nullable=False)
+    resource_id = sa.Column(types.Identifier(64), nullable=False)
+    project_id = sa.Column(types.Identifier(64), nullable=True)
     name = sa.Column(sa.String(255), nullable=True)
     # The sort key of the newest observation derived from (its event
     # time, gone flag and message id): notifications that come after it
     # extend the usage without re-reading the history.
     tail_event_time = sa.Column(types.UTCDateTime, nullable=True)
     tail_gone = sa.Column(sa.Boolean, nullable=True)
-    tail_message_id = sa.Column(sa.String(255), nullable=True)
+    tail_message_id = sa.Column(types.Identifier(255), nullable=True)
     # Event time of the first "gone" observation (usage is final).
     gone_at = sa.Column(types.UTCDateTime, nullable=True)
 
@@ -77,15 +77,15 @@ class Observation(Base):
     )
     id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
                    primary_key=True)
-    message_id = sa.Column(sa.String(255), nullable=False)
+    message_id = sa.Column(types.Identifier(255), nullable=False)
     resource_pk = sa.Column(sa.Integer, sa.ForeignKey('resources.id'),
                             nullable=False)
     event_type = sa.Column(sa.String(255), nullable=False)
     event_time = sa.Column(types.UTCDateTime, nullable=False)
     gone = sa.Column(sa.Boolean, nullable=False)
-    project_id = sa.Column(sa.String(64), nullable=True)
+    project_id = sa.Column(types.Identifier(64), nullable=True)
     billable = sa.Column(sa.Boolean, nullable=False)
-    price_key = sa.Column(sa.String(255), nullable=True)
+    price_key = sa.Column(types.Identifier(255), nullable=True)
     quantity = sa.Column(Quantity, nullable=True)
     name = sa.Column(sa.String(255), nullable=True)
     source = sa.Column(sa.String(16), nullable=False,
@@ -107,8 +107,8 @@ class UsageInterval(Base):
                    primary_key=True)
     resource_pk = sa.Column(sa.Integer, sa.ForeignKey('resources.id'),
                             nullable=False)
-    project_id = sa.Column(sa.String(64), nullable=True)
-    price_key = sa.Column(sa.String(255), nullable=True)
+    project_id = sa.Column(types.Identifier(64), nullable=True)
+    price_key = sa.Column(types.Identifier(255), nullable=True)
     quantity = sa.Column(Quantity, nullable=False)
     start = sa.Column(types.UTCDateTime, nullable=False)
     end = sa.Column(types.UTCDateTime, nullable=True)
@@ -129,7 +129,7 @@ class UsageChange(Base):
     )
     id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
                    primary_key=True)
-    project_id = sa.Column(sa.String(64), nullable=False)
+    project_id = sa.Column(types.Identifier(64), nullable=False)
     resource_pk = sa.Column(sa.Integer, sa.ForeignKey('resources.id'),
                             nullable=False)
     changed_from = sa.Column(types.UTCDateTime, nullable=False)
@@ -144,7 +144,7 @@ class QuarantinedMessage(Base):
     __table_args__ = (
         sa.UniqueConstraint('message_id', name='uniq_quarantine0message_id'),
     )
-    message_id = sa.Column(sa.String(255), nullable=False)
+    message_id = sa.Column(types.Identifier(255), nullable=False)
     event_type = sa.Column(sa.String(255), nullable=True)
     publisher_id = sa.Column(sa.String(255), nullable=True)
     priority = sa.Column(sa.String(16), nullable=True)
@@ -163,7 +163,7 @@ class PriceKey(Base):
     )
     id = sa.Column(sa.Integer, primary_key=True)
     kind = sa.Column(sa.String(16), nullable=False)
-    key = sa.Column(sa.String(255), nullable=False)
+    key = sa.Column(types.Identifier(255), nullable=False)
     created_at = sa.Column(types.UTCDateTime, nullable=False)
     updated_at = sa.Column(types.UTCDateTime, nullable=False)
 
@@ -216,7 +216,7 @@ class Invoice(Base):
         sa.Index('invoices_state_idx', 'state'),
     )
     id = sa.Column(sa.Integer, primary_key=True)
-    project_id = sa.Column(sa.String(64), nullable=False)
+    project_id = sa.Column(types.Identifier(64), nullable=False)
     period_start = sa.Column(types.UTCDateTime, nullable=False)
     period_end = sa.Column(types.UTCDateTime, nullable=False)
     state = sa.Column(sa.Integer, nullable=False)
@@ -247,10 +247,10 @@ class InvoiceSegment(Base):
                    primary_key=True)
     invoice_id = sa.Column(sa.Integer, sa.ForeignKey('invoices.id'),
                            nullable=False)
-    resource_type = sa.Column(sa.String(16), nullable=False)
-    resource_id = sa.Column(sa.String(64), nullable=False)
+    resource_type = sa.Column(types.Identifier(16), nullable=False)
+    resource_id = sa.Column(types.Identifier(64), nullable=False)
     name = sa.Column(sa.String(255), nullable=True)
-    price_key = sa.Column(sa.String(255), nullable=True)
+    price_key = sa.Column(types.Identifier(255), nullable=True)
     quantity = sa.Column(Quantity, nullable=False)
     start = sa.Column(types.UTCDateTime, nullable=False)
     end = sa.Column(types.UTCDateTime, nullable=False)
@@ -272,7 +272,7 @@ class Balance(Base):
         sa.UniqueConstraint('project_id', name='uniq_balances0project_id'),
     )
     id = sa.Column(sa.Integer, primary_key=True)
-    project_id = sa.Column(sa.String(64), nullable=False)
+    project_id = sa.Column(types.Identifier(64), nullable=False)
     amount = sa.Column(Money, nullable=False)
     created_at = sa.Column(types.UTCDateTime, nullable=False)
     updated_at = sa.Column(types.UTCDateTime, nullable=False)
@@ -308,7 +308,7 @@ class Notification(Base):
         sa.Index('notifications_project_idx', 'project_id'),
     )
     id = sa.Column(sa.Integer, primary_key=True)
-    project_id = sa.Column(sa.String(64), nullable=True)
+    project_id = sa.Column(types.Identifier(64), nullable=True)
     title = sa.Column(sa.String(255), nullable=False)
     short_description = sa.Column(sa.String(255), nullable=False)
     content = sa.Column(sa.Text, nullable=False)

@@ -62,6 +62,39 @@ def canonical(value):
     return value.normalize()
 
 
+class Identifier(sa.types.TypeDecorator):
+    """A string identifier (resource, project and message ids, price keys)
+    that compares byte for byte on every backend.
+
+    PostgreSQL and SQLite compare strings exactly already. On MariaDB and
+    MySQL a ``VARCHAR`` takes the table's collation, which may fold case
+    and accents and ignore trailing spaces (``utf8mb4_general_ci``): this
+    type names a binary, no-pad collation instead, ``utf8mb4_nopad_bin``
+    on MariaDB and ``utf8mb4_0900_bin`` on MySQL 8.0.17 and later.
+    """
+
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, length):
+        super().__init__(length)
+        self.length = length
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == 'mysql':
+            return dialect.type_descriptor(mysql.VARCHAR(
+                self.length, charset='utf8mb4',
+                collation=exact_collation(dialect)))
+        return dialect.type_descriptor(sa.String(self.length))
+
+
+def exact_collation(dialect):
+    """The binary no-pad utf8mb4 collation of a MariaDB or MySQL server."""
+    if getattr(dialect, 'is_mariadb', False):
+        return 'utf8mb4_nopad_bin'
+    return 'utf8mb4_0900_bin'
+
+
 class UTCDateTime(sa.types.TypeDecorator):
     """A timezone-aware UTC datetime with microseconds on every backend.
 

@@ -2,6 +2,7 @@
 effect inside an issued period."""
 
 import decimal
+import re
 
 from rintik.billing import segments
 from rintik.db.engine import main_context_manager
@@ -14,6 +15,7 @@ KINDS = ('flavor', 'volume', 'floating_ip', 'router', 'snapshot', 'image')
 KEYED = {'flavor': 'flavor_id', 'volume': 'volume_type_id'}
 MAX_DECIMALS = 8
 MAX_DIGITS = 20
+AMOUNT_TEXT = re.compile('[0-9]+(?:[.][0-9]+)?', re.ASCII)
 
 
 def check_kind(kind, key):
@@ -28,8 +30,27 @@ def check_kind(kind, key):
     return key or ''
 
 
+def amount_text(value):
+    """The text a money input was given as: a string itself, a JSON
+    number's text as sent (api.utils.parse_json keeps it in ``text``),
+    else the number written out without exponent. None for anything
+    else (a bool, a float, a list...)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int,
+                                                         decimal.Decimal)):
+        return None
+    text = getattr(value, 'text', None)
+    if text is not None:
+        return text
+    return str(value) if isinstance(value, int) else format(value, 'f')
+
+
 def check_amount(field, value, required=True):
-    """A price as Decimal: not negative, at most 8 decimals."""
+    """A price or amount as Decimal: digits, optionally a point and
+    digits (``^[0-9]+(\\.[0-9]+)?$`` on its text, ASCII digits only: no
+    sign, exponent, underscore, space or other script), at most 8
+    decimals and 12 digits before the point."""
     def invalid(problem):
         return exception.Invalid('%s %s.' % (field, problem), field=field)
 
@@ -37,23 +58,17 @@ def check_amount(field, value, required=True):
         if required:
             raise invalid('is required')
         return None
-    if isinstance(value, bool) or not isinstance(
-            value, (int, str, decimal.Decimal)):
+    text = amount_text(value)
+    if text is None or not AMOUNT_TEXT.fullmatch(text):
+        if text and text[0] == '-' and AMOUNT_TEXT.fullmatch(text[1:]):
+            raise invalid('must not be negative')
         raise invalid('must be a decimal number')
-    try:
-        amount = decimal.Decimal(value)
-    except decimal.InvalidOperation:
-        raise invalid('must be a decimal number')
-    if not amount.is_finite():
-        raise invalid('must be a decimal number')
-    if amount < 0:
-        raise invalid('must not be negative')
-    if amount.as_tuple().exponent < -MAX_DECIMALS and \
-            amount != round(amount, MAX_DECIMALS):
+    whole, _point, fraction = text.partition('.')
+    if len(fraction.rstrip('0')) > MAX_DECIMALS:
         raise invalid('has more than %d decimal places' % MAX_DECIMALS)
-    if amount.adjusted() >= MAX_DIGITS - MAX_DECIMALS:
+    if len(whole.lstrip('0')) > MAX_DIGITS - MAX_DECIMALS:
         raise invalid('is too large')
-    return amount
+    return decimal.Decimal(text)
 
 
 def in_force(versions, moment):

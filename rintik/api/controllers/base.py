@@ -10,11 +10,15 @@ class Controller(rest.RestController):
 
     A bare RestController answers 405 for ``/<collection>/<anything>``
     when it has no get_one; a known path with a method it does not
-    handle stays 405.
+    handle stays 405. An empty segment but the trailing one
+    (``/api/invoice//``) names nothing either: pecan would call the
+    method without its argument.
     """
 
     @pecan.expose()
     def _route(self, args, request=None):
+        if '' in args[:-1]:
+            pecan.abort(404)
         try:
             return super()._route(args, request)
         except exc.HTTPMethodNotAllowed:

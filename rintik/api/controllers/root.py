@@ -1,4 +1,4 @@
-"""The root of the API: version document, health check, metrics."""
+"""The root of the API: version document and metrics."""
 
 import pecan
 import prometheus_client
@@ -9,16 +9,8 @@ from rintik.api.controllers import v1
 from rintik.api import metrics as api_metrics
 from rintik.api import utils
 
-PUBLIC_PATHS = ('/', '/healthcheck')
-
-
-class HealthcheckController(base.Controller):
-    """``/healthcheck``: answers without a token while the process
-    serves."""
-
-    @pecan.expose('json')
-    def get_all(self):
-        return {'status': 'OK'}
+# /healthcheck is answered before authentication (api.healthcheck).
+PUBLIC_PATHS = ('/',)
 
 
 class MetricsController(base.Controller):
@@ -37,7 +29,6 @@ class RootController(base.Controller):
     """``/``: the version document (no token needed)."""
 
     api = v1.ApiController()
-    healthcheck = HealthcheckController()
     metrics = MetricsController()
 
     @pecan.expose('json')

@@ -54,19 +54,23 @@ def _in_contract(response):
     return isinstance(body, dict) and (status == 400 or 'detail' in body)
 
 
-def _replacement(response):
-    status = response.status_int
+def error_body(status):
+    """The contract's body of an error ``status`` that has none of its
+    own."""
     if status == 400:
-        body = {'message': 'Bad request.'}
-    elif status == 404:
-        body = {'detail': errors.NOT_FOUND}
-    elif status >= 500:
-        body = {'detail': errors.INTERNAL_ERROR}
-    else:
-        body = {'detail': _phrase(status)}
+        return {'message': 'Bad request.'}
+    if status == 404:
+        return {'detail': errors.NOT_FOUND}
+    if status >= 500:
+        return {'detail': errors.INTERNAL_ERROR}
+    return {'detail': _phrase(status)}
+
+
+def _replacement(response):
     headers = [(name, value) for name, value in response.headerlist
                if name.lower() not in _REPLACED_HEADERS]
-    return errors.json_response(status, body, headers)
+    return errors.json_response(response.status_int,
+                                error_body(response.status_int), headers)
 
 
 def _phrase(status):

@@ -66,9 +66,8 @@ class BalanceController(base.Controller):
         context = pecan.request.context
         tenant_id = common.query('tenant_id')
         project = utils.project_scope(tenant_id)
-        row = None
-        if balance_id.isdigit():
-            row = balances.get_balance(context, balance_id=int(balance_id))
+        row = balances.get_balance(context,
+                                   balance_id=utils.object_id(balance_id))
         if row is None or (row.project_id != project and (
                 tenant_id or not context.is_admin)):
             raise exception.NotFound()

@@ -1,7 +1,5 @@
 """``/api/invoice/``: invoices, and the admin actions of billing."""
 
-import decimal
-
 import pecan
 
 from rintik.api.controllers import base
@@ -13,20 +11,24 @@ from rintik.db import settings as db_settings
 from rintik import exception
 from rintik.rating import actions
 from rintik.rating import invoicing
+from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.rating import snapshot
 from rintik.rating import views
 
 DATE = {'type': 'string', 'minLength': 1}
 TENANT = {'type': 'string', 'minLength': 1, 'maxLength': 64}
+# Lengths of the columns they are stored in (rintik.db.models).
+RESOURCE_ID = {'type': 'string', 'minLength': 1, 'maxLength': 64}
+TEXT = {'type': ['string', 'null'], 'maxLength': 255}
 GB = {'type': ['number', 'string']}
 
 
-def _items(*fields, **typed):
-    properties = {field: {'type': ['string', 'null']} for field in fields}
+def _items(id_field, *fields, **typed):
+    properties = {field: TEXT for field in fields}
     properties.update(typed, tenant_id=TENANT, start_date=DATE)
-    required = ['tenant_id', 'start_date'] + [
-        field for field in list(fields)[:1]] + list(typed)
+    properties[id_field] = RESOURCE_ID
+    required = ['tenant_id', 'start_date', id_field] + list(typed)
     return {'type': 'array', 'items': {
         'type': 'object', 'properties': properties, 'required': required}}
 
@@ -49,23 +51,14 @@ ARRAYS = ('instances', 'volumes', 'floating_ips', 'routers', 'snapshots',
 SUCCESS = {'status': 'success'}
 
 
-def _invoice_id(value):
-    try:
-        return int(value)
-    except ValueError:
-        raise exception.NotFound()
-
-
 def _size(value, field):
-    """A space_allocation_gb: a number not below 0, as Decimal."""
+    """A space_allocation_gb, as Decimal: written like a price (digits,
+    optionally a point and at most 8 decimals)."""
     try:
-        size = decimal.Decimal(value)
-    except (decimal.InvalidOperation, TypeError, ValueError):
-        size = None
-    if size is None or not size.is_finite() or size < 0:
+        return prices.check_amount(field, value)
+    except exception.Invalid:
         raise errors.InvalidFields({field: [
             'Enter a number of GB not below 0.']})
-    return size
 
 
 def _emails(context, project_ids):
@@ -109,7 +102,7 @@ class InvoiceController(base.Controller):
         limit, marker = utils.pagination(common.query('limit'),
                                          common.query('marker'))
         if marker is not None:
-            marker = _invoice_id(marker)
+            marker = utils.object_id(marker)
         return db_invoices.list_invoices(pecan.request.context, project,
                                          limit, marker)
 
@@ -134,7 +127,7 @@ class InvoiceController(base.Controller):
         project = utils.project_scope(tenant_id)
         utils.authorize(rule, {'project_id': project})
         invoice = db_invoices.get_invoice(pecan.request.context,
-                                          _invoice_id(invoice_id))
+                                          utils.object_id(invoice_id))
         if invoice is None or (invoice.project_id != project and (
                 tenant_id or not pecan.request.context.is_admin)):
             raise exception.NotFound()
@@ -157,6 +150,8 @@ class InvoiceController(base.Controller):
         for array in ARRAYS:
             for index, item in enumerate(body.get(array, [])):
                 field = '%s.%d.' % (array, index)
+                utils.check_project_id(item['tenant_id'],
+                                       field + 'tenant_id')
                 item['start_date'] = utils.parse_datetime(
                     item['start_date'], field + 'start_date')
                 if 'space_allocation_gb' in item:

@@ -32,6 +32,15 @@ def notification_object(context, row):
     }
 
 
+def _marker(value):
+    """A list marker: a notification id, or None (ignored) for anything
+    else."""
+    try:
+        return utils.object_id(value) if value else None
+    except exception.NotFound:
+        return None
+
+
 class NotificationController(base.Controller):
 
     _custom_actions = {'set_read': ['GET'], 'set_unread': ['GET'],
@@ -43,7 +52,7 @@ class NotificationController(base.Controller):
         tenant_id = common.query('tenant_id')
         limit, marker = utils.pagination(common.query('limit'),
                                          common.query('marker'))
-        marker = int(marker) if marker and marker.isdigit() else None
+        marker = _marker(marker)
         if tenant_id == GENERAL or (tenant_id is None and context.is_admin):
             utils.authorize('rintik:notification:list_all')
             rows = db_notifications.list_notifications(
@@ -63,10 +72,8 @@ class NotificationController(base.Controller):
         tenant_id = common.query('tenant_id')
         if tenant_id != GENERAL:
             utils.project_scope(tenant_id)
-        row = None
-        if notification_id.isdigit():
-            row = db_notifications.get_notification(context,
-                                                    int(notification_id))
+        row = db_notifications.get_notification(
+            context, utils.object_id(notification_id))
         if row is None or (tenant_id and row.project_id != (
                 None if tenant_id == GENERAL else tenant_id)):
             raise exception.NotFound()

@@ -46,13 +46,6 @@ def price_object(key, version):
     return body
 
 
-def _key_id(value):
-    try:
-        return int(value)
-    except ValueError:
-        raise exception.NotFound()
-
-
 def _on_item(key_id):
     """PUT, PATCH and DELETE name a price: on the collection they are
     405, not a 500 for the missing argument."""
@@ -80,14 +73,14 @@ class KindController(base.Controller):
     def get_one(self, key_id):
         utils.authorize('rintik:price:get')
         return price_object(*prices.get_price(
-            pecan.request.context, self.kind, _key_id(key_id),
+            pecan.request.context, self.kind, utils.object_id(key_id),
             common.now()))
 
     @pecan.expose('json')
     def history(self, key_id):
         utils.authorize('rintik:price:history')
         key, versions = db_ratecard.key_with_versions(
-            pecan.request.context, self.kind, _key_id(key_id))
+            pecan.request.context, self.kind, utils.object_id(key_id))
         return [price_object(key, version) for version in versions]
 
     def _body(self, partial=False):
@@ -126,7 +119,7 @@ class KindController(base.Controller):
 
     def _new_version(self, key_id, partial):
         context = pecan.request.context
-        key_id = _key_id(key_id)
+        key_id = utils.object_id(key_id)
         current = prices.get_price(context, self.kind, key_id,
                                    common.now())[1]
         body, effective_from = self._body(partial)
@@ -153,7 +146,7 @@ class KindController(base.Controller):
     def delete(self, key_id=None):
         _on_item(key_id)
         utils.authorize('rintik:price:delete')
-        prices.end_price(pecan.request.context, self.kind, _key_id(key_id),
+        prices.end_price(pecan.request.context, self.kind, utils.object_id(key_id),
                          common.now())
         common.no_content()
 

@@ -3,7 +3,7 @@ transaction that makes them, rating state is one locked row, invoices
 remember the rate card they were rated with, ledger rows who caused them.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from rintik.db import types
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
@@ -54,7 +54,7 @@ def upgrade():
         'usage_changes',
         sa.Column('id', sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
                   nullable=False),
-        sa.Column('project_id', sa.String(64), nullable=False),
+        sa.Column('project_id', types.Identifier(64), nullable=False),
         sa.Column('resource_pk', sa.Integer(), nullable=False),
         sa.Column('changed_from', types.UTCDateTime(), nullable=False),
         sa.Column('recorded_at', types.UTCDateTime(), nullable=False),

@@ -16,6 +16,7 @@ billing record described in ``BillingData``.
 
 import datetime
 import decimal
+import os
 
 import fixtures
 from gabbi import fixture as gabbi_fixture
@@ -80,6 +81,10 @@ class ApiEnvironment(fixtures.Fixture):
             config.register_opts(opts, group=group)
         config.config(group='keystone_authtoken',
                       www_authenticate_uri='http://keystone.test/identity')
+        self.disable_file = os.path.join(
+            self.useFixture(fixtures.TempDir()).path, 'healthcheck_disable')
+        config.config(group='healthcheck',
+                      disable_by_file_path=self.disable_file)
         self.useFixture(rintik_fixtures.SQLiteDatabase())
         tokens = self.useFixture(auth_fixture.AuthTokenFixture())
         for token_id, user_id, project_id, roles in TOKENS:
