@@ -52,7 +52,11 @@ def is_transient(error):
 
 def _driver_says_transient(error):
     orig = error.orig
-    if hasattr(orig, 'pgcode') or hasattr(orig, 'sqlstate'):
+    args = getattr(orig, 'args', ())
+    if args and type(args[0]) is int:
+        # PyMySQL and mysqlclient: (error code, message).
+        return args[0] in MYSQL_TRANSIENT
+    if hasattr(orig, 'pgcode') or hasattr(orig, 'diag'):
         # psycopg2 or psycopg: the SQLSTATE, None when the client library
         # raised it because the connection failed.
         state = (getattr(orig, 'pgcode', None) or
@@ -60,10 +64,6 @@ def _driver_says_transient(error):
         if state is None:
             return isinstance(error, sa_exc.OperationalError)
         return state.startswith('08') or state in POSTGRESQL_TRANSIENT
-    args = getattr(orig, 'args', ())
-    if args and type(args[0]) is int:
-        # PyMySQL and mysqlclient: (error code, message).
-        return args[0] in MYSQL_TRANSIENT
     return 'database is locked' in str(orig)  # SQLite
 
 
