@@ -81,26 +81,33 @@ class BatchEndpoint:
 
     def _store(self, context, envelopes):
         ids = [envelope_mod.message_id(envelope) for envelope in envelopes]
+        outcome, error = self._process(context, envelopes)
+        if error is None:
+            self._stored(ids, outcome)
+            LOG.debug('Batch of %d: %s', len(envelopes), outcome)
+            return HANDLED
+        if not dberrors.is_transient(error):
+            LOG.warning('Storing a batch of %d notifications failed (%s); '
+                        'storing them one by one', len(envelopes),
+                        dberrors.describe(error))
+        elif self._keeps_failing(context, ids):
+            LOG.warning('A batch of %d notifications failed %d times (%s) '
+                        'while the database answers; storing them one by '
+                        'one', len(envelopes), self.transient_attempts,
+                        dberrors.describe(error))
+        else:
+            return self._requeue(envelopes, error)
+        self.unsaved[counters.SPLIT] += 1
+        return self._one_by_one(context, envelopes)
+
+    def _process(self, context, envelopes):
+        """(outcome, None), or (None, the error) if storing failed. The
+        caller goes on outside the except block, so that what it logs
+        does not carry this error."""
         try:
-            outcome = self.processor.process(context, envelopes)
+            return self.processor.process(context, envelopes), None
         except Exception as error:
-            if not dberrors.is_transient(error):
-                LOG.warning('Storing a batch of %d notifications failed '
-                            '(%s); storing them one by one', len(envelopes),
-                            dberrors.describe(error))
-            elif self._keeps_failing(context, ids):
-                LOG.warning('A batch of %d notifications failed %d times '
-                            '(%s) while the database answers; storing them '
-                            'one by one', len(envelopes),
-                            self.transient_attempts,
-                            dberrors.describe(error))
-            else:
-                return self._requeue(envelopes, error)
-            self.unsaved[counters.SPLIT] += 1
-            return self._one_by_one(context, envelopes)
-        self._stored(ids, outcome)
-        LOG.debug('Batch of %d: %s', len(envelopes), outcome)
-        return HANDLED
+            return None, error
 
     def _one_by_one(self, context, envelopes):
         """Store each envelope alone; one that cannot be stored goes to
@@ -109,23 +116,22 @@ class BatchEndpoint:
         quarantined = 0
         for single in envelopes:
             ids = [envelope_mod.message_id(single)]
-            try:
-                outcome = self.processor.process(context, [single])
-            except Exception as error:
-                if dberrors.is_transient(error) and \
-                        not self._keeps_failing(context, ids):
-                    return self._requeue(envelopes, error)
-                try:
-                    self.processor.quarantine(
-                        context, single,
-                        'storage error: %s' % dberrors.describe(error))
-                except Exception as quarantine_error:
-                    LOG.error('Could not quarantine %s', ids[0])
-                    return self._requeue(envelopes, quarantine_error)
-                self.attempts.forget(ids)
-                quarantined += 1
-            else:
+            outcome, error = self._process(context, [single])
+            if error is None:
                 self._stored(ids, outcome)
+                continue
+            if dberrors.is_transient(error) and \
+                    not self._keeps_failing(context, ids):
+                return self._requeue(envelopes, error)
+            try:
+                self.processor.quarantine(
+                    context, single,
+                    'storage error: %s' % dberrors.describe(error))
+            except Exception as quarantine_error:
+                LOG.error('Could not quarantine %s', ids[0])
+                return self._requeue(envelopes, quarantine_error)
+            self.attempts.forget(ids)
+            quarantined += 1
         LOG.debug('Batch of %d: stored one by one, %d quarantined',
                   len(envelopes), quarantined)
         return HANDLED

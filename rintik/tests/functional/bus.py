@@ -71,6 +71,13 @@ class Bus(fixtures.Fixture):
             except Exception:
                 pass
 
+    def delete_exchange(self, exchange):
+        channel = self.connection.channel()
+        try:
+            channel.exchange_delete(exchange)
+        finally:
+            channel.close()
+
     def delete_queue(self, queue):
         channel = self.connection.channel()
         try:

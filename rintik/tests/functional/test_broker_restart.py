@@ -57,7 +57,7 @@ class BrokerRestartTest(test_monitor.MonitorTestCase):
         return process.manage(config, 'usage', 'list')
 
     def test_restart_keeps_the_backlog(self):
-        copies = 50
+        copies = 40
         messages = test_monitor._many(copies)
         monitor = self.start_monitor()
         self.assertIn(DURABLE % (self.pool, self.node.port), monitor.log())
