@@ -11,6 +11,7 @@ from prometheus_client import core
 from prometheus_client import exposition as prometheus_exposition
 
 from rintik import conf
+from rintik.db import counters
 from rintik.db import queries
 from rintik.rating import invoicing
 from rintik.rating import overview
@@ -31,16 +32,39 @@ def quarantined_messages(context):
 
 
 def ingest_lag(context):
-    """Seconds since the newest metered event; absent before the first."""
+    """Consumer lag: seconds since the newest metered event; absent
+    before the first."""
     newest = queries.newest_event_time(context)
     if newest is None:
         return
     lag = utcnow() - newest
     yield core.GaugeMetricFamily(
         'rintik_ingest_lag_seconds',
-        'Seconds between now and the event time of the newest metered '
-        'notification.',
+        'Consumer lag: seconds between now and the event time of the '
+        'newest metered notification.',
         value=lag.total_seconds())
+
+
+INGEST_COUNTERS = (
+    (counters.REQUEUED, 'rintik_requeued_notifications',
+     'Notifications the monitor gave back to the queue because the '
+     'database failed transiently.'),
+    (counters.SPLIT, 'rintik_split_batches',
+     'Batches the monitor stored one notification at a time to isolate '
+     'one that cannot be stored.'),
+    (counters.REDELIVERED, 'rintik_redelivered_notifications',
+     'Notifications received again after they had been stored (a '
+     'redelivery after a requeue or a lost acknowledgement, or a '
+     're-sent message id).'),
+)
+
+
+def ingest_counters(context):
+    """The monitor's running totals (saved after each batch)."""
+    totals = counters.totals(context)
+    for name, metric, documentation in INGEST_COUNTERS:
+        yield core.CounterMetricFamily(metric, documentation,
+                                       value=totals[name])
 
 
 def open_invoices(context):
@@ -78,8 +102,8 @@ def unpriced_usage(context):
         value=len(unpriced.unpriced_usage(context)))
 
 
-COLLECTORS = (quarantined_messages, ingest_lag, open_invoices,
-              unpriced_usage)
+COLLECTORS = (quarantined_messages, ingest_lag, ingest_counters,
+              open_invoices, unpriced_usage)
 
 
 class _Scrape:

@@ -76,6 +76,19 @@ OPTS = [
         help='Seconds to wait for a batch to fill before handling what has '
              'arrived.'),
     cfg.IntOpt(
+        'transient_attempts',
+        default=5,
+        min=1,
+        help='How many times a notification is requeued for a transient '
+             'database error (a lost connection, a deadlock) before its '
+             'batch is stored one message at a time, the message that '
+             'still fails going to the quarantine. This happens only '
+             'while the database answers a probe (SELECT 1): while it '
+             'does not, notifications are requeued and none is '
+             'quarantined. Attempts are counted per message id in each '
+             'monitor worker\'s memory, so with several workers a message '
+             'may be tried up to this many times in each.'),
+    cfg.IntOpt(
         'prefetch_count',
         default=200,
         min=1,

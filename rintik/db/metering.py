@@ -10,6 +10,8 @@ the whole batch.
 """
 
 import datetime
+import hashlib
+import re
 import types
 
 from oslo_db import api as oslo_db_api
@@ -360,35 +362,76 @@ def _intervals_by_resource(session, resource_pks):
     return grouped
 
 
+@main_context_manager.writer
+def quarantine(context, quarantined):
+    """Keep (envelope, reason) pairs in the quarantine, in a transaction
+    of their own."""
+    _quarantine(context.session, quarantined, _utcnow())
+
+
 def _quarantine(session, quarantined, now):
     if not quarantined:
         return
-    present = _present(session, QUARANTINE.c.message_id, set(
-        envelope['message_id'] for envelope, _reason in quarantined))
-    rows = []
+    rows = {}
     for envelope, reason in quarantined:
-        if envelope['message_id'] in present:
-            continue
-        present.add(envelope['message_id'])
-        rows.append(_quarantine_row(envelope, reason, now))
-    if rows:
-        session.execute(QUARANTINE.insert(), rows)
+        row = _quarantine_row(envelope, reason, now)
+        rows.setdefault(row['message_id'], row)
+    present = _present(session, QUARANTINE.c.message_id, set(rows))
+    new_rows = [row for key, row in rows.items() if key not in present]
+    if new_rows:
+        session.execute(QUARANTINE.insert(), new_rows)
+
+
+# The quarantine keeps any message whatever its characters, on any
+# connection character set: its key and text columns are ASCII, and the
+# envelope is ASCII JSON (lossless).
+QUARANTINE_KEY_LENGTH = 255
+_JSON_TOKEN = re.compile(r'\\u[0-9a-fA-F]{4}|\\.|.', re.DOTALL)
+
+
+def quarantine_key(message_id):
+    """The quarantine's key of ``message_id``: the id itself when it is
+    printable ASCII that fits the column, else ``sha256:`` and the hex
+    digest of its UTF-8 encoding."""
+    if (len(message_id) <= QUARANTINE_KEY_LENGTH and message_id.isascii()
+            and message_id.isprintable()):
+        return message_id
+    return 'sha256:' + hashlib.sha256(message_id.encode(
+        'utf-8', 'surrogatepass')).hexdigest()
 
 
 def _quarantine_row(envelope, reason, now):
+    message_id = envelope['message_id']
+    key = quarantine_key(message_id)
     return {
-        'message_id': envelope['message_id'],
-        'event_type': _text(envelope.get('event_type')),
-        'publisher_id': _text(envelope.get('publisher_id')),
-        'priority': _text(envelope.get('priority')),
-        'reason': reason,
-        'envelope': jsonutils.dumps(envelope),
+        'message_id': key,
+        'full_message_id': (None if key == message_id else
+                            jsonutils.dumps(message_id, ensure_ascii=True)),
+        'event_type': _ascii(envelope.get('event_type'), 255),
+        'publisher_id': _ascii(envelope.get('publisher_id'), 255),
+        'priority': _ascii(envelope.get('priority'), 16),
+        'reason': _ascii(reason),
+        'envelope': jsonutils.dumps(envelope, ensure_ascii=True),
         'created_at': now,
     }
 
 
-def _text(value):
-    return value[:255] if isinstance(value, str) else None
+def _ascii(value, limit=None):
+    """A string for an ASCII text column: as it is when it is printable
+    ASCII, else with JSON escapes; cut to ``limit`` characters without
+    splitting an escape. Anything but a string is None."""
+    if not isinstance(value, str):
+        return None
+    if not (value.isascii() and value.isprintable()):
+        value = jsonutils.dumps(value, ensure_ascii=True)[1:-1]
+    if limit is None or len(value) <= limit:
+        return value
+    kept = 0
+    for token in _JSON_TOKEN.finditer(value):
+        if token.end() > limit:
+            break
+        kept = token.end()
+    return value[:kept]
 
 
 @main_context_manager.reader

@@ -144,13 +144,25 @@ class QuarantinedMessage(Base):
     __table_args__ = (
         sa.UniqueConstraint('message_id', name='uniq_quarantine0message_id'),
     )
+    # The message id, or 'sha256:<hex>' of an id too long or not ASCII
+    # (then the id itself is in full_message_id).
     message_id = sa.Column(types.Identifier(255), nullable=False)
+    full_message_id = sa.Column(sa.Text, nullable=True)
     event_type = sa.Column(sa.String(255), nullable=True)
     publisher_id = sa.Column(sa.String(255), nullable=True)
     priority = sa.Column(sa.String(16), nullable=True)
     reason = sa.Column(sa.Text, nullable=False)
     envelope = sa.Column(sa.Text, nullable=False)
     created_at = sa.Column(types.UTCDateTime, nullable=False)
+
+
+class IngestCounter(Base):
+    """A running total of the monitor's ingest events (requeued
+    notifications, split batches, redeliveries), read by /metrics."""
+
+    __tablename__ = 'ingest_counters'
+    name = sa.Column(sa.String(32), primary_key=True)
+    value = sa.Column(sa.BigInteger, nullable=False, default=0)
 
 
 class PriceKey(Base):

@@ -58,3 +58,9 @@ def newest_event_time(context):
     """Event time of the newest observation, or None."""
     return context.session.execute(sa.select(sa.func.max(
         models.Observation.__table__.c.event_time))).scalar_one()
+
+
+@main_context_manager.reader
+def ping(context):
+    """``SELECT 1``: raises when the database does not answer."""
+    context.session.execute(sa.select(sa.literal(1))).scalar_one()

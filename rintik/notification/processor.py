@@ -10,6 +10,9 @@ from rintik.notification import envelope as envelope_mod
 
 LOG = logging.getLogger(__name__)
 
+# What an observation's message_id column holds.
+MESSAGE_ID_LENGTH = 255
+
 Outcome = collections.namedtuple('Outcome', 'stored duplicate ignored '
                                             'quarantined')
 
@@ -34,6 +37,10 @@ class Processor:
                 continue
             envelope = dict(envelope,
                             message_id=envelope_mod.message_id(envelope))
+            if len(envelope['message_id']) > MESSAGE_ID_LENGTH:
+                quarantined.append((envelope, 'message_id is longer than '
+                                    '%d characters' % MESSAGE_ID_LENGTH))
+                continue
             try:
                 records.append((
                     envelope['message_id'], event_type,
@@ -71,4 +78,4 @@ class Processor:
                         message_id=envelope_mod.message_id(envelope))
         LOG.warning('Quarantined %s %s: %s', envelope.get('event_type'),
                     envelope['message_id'], reason)
-        metering.store_batch(context, [], [(envelope, reason)])
+        metering.quarantine(context, [(envelope, reason)])

@@ -6,6 +6,7 @@ import oslo_messaging
 from oslo_service import service
 
 from rintik.handlers import manager
+from rintik.notification import durability
 from rintik.notification import endpoint
 from rintik.notification import processor
 
@@ -37,9 +38,12 @@ class MonitorService(service.Service):
         super().start()
         handlers = manager.HandlerSet(self.conf)
         transport = oslo_messaging.get_notification_transport(self.conf)
+        bound = targets(self.conf, handlers)
+        batch_endpoint = endpoint.BatchEndpoint(
+            processor.Processor(handlers),
+            transient_attempts=self.conf.notification.transient_attempts)
         self.listener = oslo_messaging.get_batch_notification_listener(
-            transport, targets(self.conf, handlers),
-            [endpoint.BatchEndpoint(processor.Processor(handlers))],
+            transport, bound, [batch_endpoint],
             allow_requeue=True, pool=self.conf.notification.pool_name,
             batch_size=self.conf.notification.batch_size,
             batch_timeout=self.conf.notification.batch_timeout)
@@ -48,10 +52,13 @@ class MonitorService(service.Service):
         # contend for the same rows (deadlocks, retries); scale with
         # [notification] workers instead.
         self.listener.start(override_pool_size=1)
+        # The listener has declared the queue: ask the broker whether it
+        # survives a restart, whatever the configuration says.
+        durability.log_check(self.conf, sorted(set(
+            target.exchange for target in bound)))
         LOG.info('Listening in pool %s to %s',
                  self.conf.notification.pool_name,
-                 ', '.join('%s/%s' % (t.exchange, t.topic)
-                           for t in targets(self.conf, handlers)))
+                 ', '.join('%s/%s' % (t.exchange, t.topic) for t in bound))
 
     def stop(self, graceful=True):
         # Stop taking messages, let the batch in hand commit (and be

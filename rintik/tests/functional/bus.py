@@ -32,13 +32,17 @@ def wire_body(envelope):
 class Bus(fixtures.Fixture):
     """A publisher confirmed by the broker, and a view of queues."""
 
+    def __init__(self, url=AMQP_URL):
+        super().__init__()
+        self.url = url
+
     def _setUp(self):
         self.connection = kombu.Connection(
-            AMQP_URL, transport_options={'confirm_publish': True})
+            self.url, transport_options={'confirm_publish': True})
         try:
             self.connection.ensure_connection(max_retries=2)
         except Exception as error:
-            raise Unavailable('RabbitMQ at %s: %s' % (AMQP_URL, error))
+            raise Unavailable('RabbitMQ at %s: %s' % (self.url, error))
         self.addCleanup(self.connection.release)
         self.producer = kombu.Producer(self.connection.channel())
 
@@ -66,6 +70,13 @@ class Bus(fixtures.Fixture):
                 channel.close()
             except Exception:
                 pass
+
+    def delete_exchange(self, exchange):
+        channel = self.connection.channel()
+        try:
+            channel.exchange_delete(exchange)
+        finally:
+            channel.close()
 
     def delete_queue(self, queue):
         channel = self.connection.channel()

@@ -25,16 +25,17 @@ def write_config(path, sections):
                 stream.write('%s = %s\n' % (key, value))
 
 
-def manage(config_file, *args):
-    """Run ``rintik-manage`` and return its JSON output."""
+def manage(config_file, *args, as_json=True):
+    """Run ``rintik-manage`` and return its JSON output (its printed text
+    for a command without ``--format`` when ``as_json`` is False)."""
     result = subprocess.run(
         [os.path.join(BIN, 'rintik-manage'), '--config-file', config_file]
-        + list(args) + ['--format', 'json'],
+        + list(args) + (['--format', 'json'] if as_json else []),
         capture_output=True, text=True, timeout=120)
     if result.returncode:
         raise AssertionError('rintik-manage %s failed (%d): %s' % (
             ' '.join(args), result.returncode, result.stderr[-4000:]))
-    return json.loads(result.stdout)
+    return json.loads(result.stdout) if as_json else result.stdout
 
 
 class Monitor(fixtures.Fixture):

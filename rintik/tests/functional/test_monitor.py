@@ -65,7 +65,8 @@ def _many(copies, with_resent=True):
     return messages
 
 
-class MonitorTest(test_fixtures.OpportunisticDBTestMixin, base.TestCase):
+class MonitorTestCase(test_fixtures.OpportunisticDBTestMixin,
+                      base.TestCase):
     """Each test gets a fresh database built by the migrations, its own
     listener pool (queue) and topic, and monitor processes."""
 
@@ -93,6 +94,7 @@ class MonitorTest(test_fixtures.OpportunisticDBTestMixin, base.TestCase):
         # out of this test's queue; test_lifecycle uses the default one.
         self.topic = 'rintik_functional_%s' % unique
         self.addCleanup(self.bus.delete_queue, self.pool)
+        self.transport_url = bus_mod.TRANSPORT_URL
         self.monitors = []
         self.addOnException(self._attach_logs)
 
@@ -118,15 +120,17 @@ class MonitorTest(test_fixtures.OpportunisticDBTestMixin, base.TestCase):
         return url.render_as_string(hide_password=False)
 
     def start_monitor(self, name='monitor', database_url=None, workers=1,
-                      **notification):
-        """A monitor process in this test's pool, already consuming."""
+                      rabbit=None, **notification):
+        """A monitor process in this test's pool, already consuming;
+        ``rabbit`` are [oslo_messaging_rabbit] options."""
         notification = dict(dict(pool_name=self.pool, topics=self.topic,
                                  batch_timeout=1), **notification)
         monitor = process.Monitor(self.directory, name, {
-            'DEFAULT': {'transport_url': bus_mod.TRANSPORT_URL},
+            'DEFAULT': {'transport_url': self.transport_url},
             'database': {'connection': database_url or
                          self.database_url()},
             'notification': notification,
+            'oslo_messaging_rabbit': rabbit or {},
         }, workers=workers)
         self.monitors.append(monitor)
         return self.useFixture(monitor)
@@ -224,6 +228,9 @@ class MonitorTest(test_fixtures.OpportunisticDBTestMixin, base.TestCase):
         self.publish(messages)
         self.wait_until_done(messages)
         self.assertMetered(messages, copies)
+
+
+class MonitorTest(MonitorTestCase):
 
     def test_lifecycle(self):
         """Every resource's life, in order, on the default topic

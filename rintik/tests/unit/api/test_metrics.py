@@ -6,6 +6,7 @@ import decimal
 import fixtures
 
 from rintik.api import metrics
+from rintik.db import counters
 from rintik.db.engine import main_context_manager
 from rintik.db import metering
 from rintik.db import models
@@ -31,8 +32,21 @@ class MetricsTestCase(base.DbTestCase):
 
     def test_empty_database(self):
         self.assertEqual({'rintik_quarantined_messages': '0.0',
+                          'rintik_requeued_notifications_total': '0.0',
+                          'rintik_split_batches_total': '0.0',
+                          'rintik_redelivered_notifications_total': '0.0',
                           'rintik_unpriced_usage_intervals': '0.0'},
                          self._samples())
+
+    def test_ingest_counters(self):
+        counters.add(self.context, {'requeued': 40, 'split': 0,
+                                    'redelivered': 3})
+        counters.add(self.context, {'requeued': 2, 'split': 1})
+        samples = self._samples()
+        self.assertEqual(('42.0', '1.0', '3.0'), (
+            samples['rintik_requeued_notifications_total'],
+            samples['rintik_split_batches_total'],
+            samples['rintik_redelivered_notifications_total']))
 
     def test_open_invoice_cost_and_running_resources(self):
         start = datetime.datetime(2026, 3, 1, tzinfo=UTC)

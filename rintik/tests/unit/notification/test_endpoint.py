@@ -5,10 +5,12 @@ import decimal
 import threading
 from unittest import mock
 
+import fixtures
 from oslo_db import exception as db_exc
 import oslo_messaging
 import testscenarios
 
+from rintik.db import counters
 from rintik.db import metering
 from rintik.db import queries
 from rintik.handlers import manager
@@ -20,6 +22,8 @@ from rintik.tests import fixtures as rintik_fixtures
 load_tests = testscenarios.load_tests_apply_scenarios
 
 UTC = datetime.timezone.utc
+HANDLED = oslo_messaging.NotificationResult.HANDLED
+REQUEUE = oslo_messaging.NotificationResult.REQUEUE
 VOLUME_USAGE = [(
     'volume', 'f54b1d2f-4514-4688-8da7-4bc66767b6be',
     '1816a16093df465dbc609cf638422a05',
@@ -86,10 +90,8 @@ class TestRequeue(EndpointTestCase):
     """Nothing is acknowledged when the batch was not committed."""
 
     scenarios = [
-        ('connection', {'error': db_exc.DBConnectionError(), 'calls': 1}),
-        ('deadlock', {'error': db_exc.DBDeadlock(), 'calls': 1}),
-        # Batch, then the message alone, then its quarantine: all fail.
-        ('unexpected', {'error': RuntimeError('boom'), 'calls': 3}),
+        ('connection', {'error': db_exc.DBConnectionError()}),
+        ('deadlock', {'error': db_exc.DBDeadlock()}),
     ]
 
     def test_requeued(self):
@@ -98,33 +100,156 @@ class TestRequeue(EndpointTestCase):
             result = self.endpoint.info([
                 batch_message('cinder__volume.create.end__1.json')])
         self.assertEqual(oslo_messaging.NotificationResult.REQUEUE, result)
-        self.assertEqual(self.calls, store.call_count)
+        self.assertEqual(1, store.call_count)
         self.assertEqual([], self.usage())
         self.assertEqual([], queries.quarantined(self.context))
+        self.assertEqual({'requeued': 1}, +self.endpoint.unsaved)
+
+
+def poisoned_store(poison, error):
+    """store_batch failing with ``error`` on any batch that holds the
+    message ``poison``."""
+    real_store = metering.store_batch
+
+    def store(context, records, quarantined, **kwargs):
+        if any(record[0] == poison for record in records):
+            raise error
+        return real_store(context, records, quarantined, **kwargs)
+    return store
+
+
+FLOATING_IP_DELETE = 'e9495361-c04d-4350-94d2-478ef7e49804'
 
 
 class TestPoisonMessage(EndpointTestCase):
     """A message that can never be stored does not block its batch: the
     others are committed and it is quarantined with the reason."""
 
-    def test_poison_message_quarantined(self):
-        real_store = metering.store_batch
-        poison = 'e9495361-c04d-4350-94d2-478ef7e49804'
-
-        def store(context, records, quarantined, **kwargs):
-            if any(record[0] == poison for record in records):
-                raise ValueError('value too long for column')
-            return real_store(context, records, quarantined, **kwargs)
-
-        with mock.patch.object(metering, 'store_batch', side_effect=store):
-            result = self.endpoint.info([
+    def info_with_poison(self, error):
+        with mock.patch.object(metering, 'store_batch',
+                               side_effect=poisoned_store(
+                                   FLOATING_IP_DELETE, error)):
+            return self.endpoint.info([
                 batch_message('cinder__volume.create.end__1.json'),
                 batch_message('neutron__floatingip.delete.end__1.json')])
+
+    def test_poison_message_quarantined(self):
+        result = self.info_with_poison(ValueError('value too long'))
         self.assertEqual(oslo_messaging.NotificationResult.HANDLED, result)
         self.assertEqual(VOLUME_USAGE, self.usage())
-        self.assertEqual([(poison, 'storage error: ValueError')],
+        self.assertEqual([(FLOATING_IP_DELETE,
+                           'storage error: ValueError: value too long')],
                          [(row.message_id, row.reason)
                           for row in queries.quarantined(self.context)])
+        self.assertEqual({'requeued': 0, 'split': 1, 'redelivered': 0},
+                         counters.totals(self.context))
+
+    def test_duplicate_after_retries_quarantined(self):
+        """A duplicate key that survived store_batch's own retries is not
+        transient: requeueing it would fail forever."""
+        result = self.info_with_poison(db_exc.DBDuplicateEntry(
+            columns=['resource_id']))
+        self.assertEqual(oslo_messaging.NotificationResult.HANDLED, result)
+        self.assertEqual(VOLUME_USAGE, self.usage())
+        self.assertEqual([(FLOATING_IP_DELETE,
+                           'storage error: DBDuplicateEntry')],
+                         [(row.message_id, row.reason)
+                          for row in queries.quarantined(self.context)])
+
+    def test_quarantine_failure_requeues(self):
+        with mock.patch.object(metering, 'quarantine',
+                               side_effect=db_exc.DBConnectionError()):
+            result = self.info_with_poison(ValueError('value too long'))
+        self.assertEqual(oslo_messaging.NotificationResult.REQUEUE, result)
+        self.assertEqual([], queries.quarantined(self.context))
+
+
+class TestPersistentTransientError(EndpointTestCase):
+    """A message that fails with a "transient" error while the database
+    answers is requeued [notification] transient_attempts times, then its
+    batch is split and it is quarantined; while the database does not
+    answer, it is only ever requeued."""
+
+    def setUp(self):
+        super().setUp()
+        self.endpoint.transient_attempts = 3
+        self.messages = [
+            batch_message('cinder__volume.create.end__1.json'),
+            batch_message('neutron__floatingip.delete.end__1.json')]
+        self.useFixture(fixtures.MockPatchObject(
+            metering, 'store_batch', side_effect=poisoned_store(
+                FLOATING_IP_DELETE, db_exc.DBDeadlock())))
+
+    def deliver(self, times):
+        return [self.endpoint.info(self.messages) for _ in range(times)]
+
+    def test_split_after_attempts_while_database_answers(self):
+        self.assertEqual([REQUEUE, REQUEUE, HANDLED], self.deliver(3))
+        self.assertEqual(VOLUME_USAGE, self.usage())
+        self.assertEqual([(FLOATING_IP_DELETE,
+                           'storage error: DBDeadlock')],
+                         [(row.message_id, row.reason)
+                          for row in queries.quarantined(self.context)])
+        self.assertEqual(0, len(self.endpoint.attempts))
+        # Two batches of two requeued, then one split.
+        self.assertEqual({'requeued': 4, 'split': 1, 'redelivered': 0},
+                         counters.totals(self.context))
+
+    def test_nothing_quarantined_while_database_does_not_answer(self):
+        with mock.patch.object(queries, 'ping',
+                               side_effect=db_exc.DBConnectionError()):
+            self.assertEqual([REQUEUE] * 6, self.deliver(6))
+        self.assertEqual([], queries.quarantined(self.context))
+        self.assertEqual([], self.usage())
+        self.assertEqual({'requeued': 12}, +self.endpoint.unsaved)
+        # Back: the next delivery splits the batch.
+        self.assertEqual([HANDLED], self.deliver(1))
+        self.assertEqual(VOLUME_USAGE, self.usage())
+        self.assertEqual(1, len(queries.quarantined(self.context)))
+        self.assertEqual({'requeued': 12, 'split': 1, 'redelivered': 0},
+                         counters.totals(self.context))
+
+
+class TestCounters(EndpointTestCase):
+
+    def test_redelivered_counted_and_saved(self):
+        messages = [batch_message('cinder__volume.create.end__1.json')]
+        self.endpoint.info(messages)
+        self.endpoint.info(messages + messages)
+        self.assertEqual({'requeued': 0, 'split': 0, 'redelivered': 2},
+                         counters.totals(self.context))
+        self.assertEqual({}, +self.endpoint.unsaved)
+
+    def test_unsaved_counters_kept(self):
+        messages = [batch_message('cinder__volume.create.end__1.json')]
+        self.endpoint.info(messages)
+        with mock.patch.object(counters, 'add',
+                               side_effect=db_exc.DBConnectionError()):
+            self.endpoint.info(messages)
+        self.assertEqual({'redelivered': 1}, +self.endpoint.unsaved)
+        self.endpoint.info(messages)
+        self.assertEqual(2, counters.totals(self.context)['redelivered'])
+
+
+class TestAttempts(base.TestCase):
+
+    def test_counts_per_message_id(self):
+        attempts = endpoint.Attempts()
+        self.assertEqual(1, attempts.record(['a', 'b']))
+        self.assertEqual(2, attempts.record(['b', 'c']))
+        self.assertEqual(3, attempts.record(['b']))
+        attempts.forget(['b'])
+        self.assertEqual(2, attempts.record(['a', 'b']))
+
+    def test_capacity_forgets_the_oldest(self):
+        attempts = endpoint.Attempts(capacity=2)
+        attempts.record(['a'])
+        attempts.record(['b'])
+        attempts.record(['a'])
+        attempts.record(['c'])
+        self.assertEqual(2, len(attempts))
+        self.assertEqual(3, attempts.record(['a']))
+        self.assertEqual(1, attempts.record(['b']))
 
 
 class TestFakeTransport(base.TestCase):
