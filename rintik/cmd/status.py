@@ -22,6 +22,7 @@ from rintik.db import engine
 from rintik.db import invoices as db_invoices
 from rintik.db import migration
 from rintik.i18n import _
+from rintik.notification import durability
 from rintik.rating import unpriced
 
 CONF = conf.CONF
@@ -43,10 +44,10 @@ def head_revisions():
 
 def check_queue(conf_object):
     """The broker's answer on the monitor's queue: None when it is durable,
-    else a sentence saying what is wrong; raises when the broker cannot be
-    asked. Imported when called (rintik.notification.durability)."""
-    from rintik.notification import durability
-    return durability.check_queue(conf_object)
+    else a sentence saying what is wrong (the monitor's own start-up
+    check, rintik.notification.durability)."""
+    result = durability.check_queue(conf_object)
+    return None if result.ok else result.message
 
 
 class UpgradeChecks(upgradecheck.UpgradeCommands):

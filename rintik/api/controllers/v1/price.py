@@ -146,8 +146,8 @@ class KindController(base.Controller):
     def delete(self, key_id=None):
         _on_item(key_id)
         utils.authorize('rintik:price:delete')
-        prices.end_price(pecan.request.context, self.kind, utils.object_id(key_id),
-                         common.now())
+        prices.end_price(pecan.request.context, self.kind,
+                         utils.object_id(key_id), common.now())
         common.no_content()
 
 

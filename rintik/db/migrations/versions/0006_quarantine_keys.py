@@ -2,7 +2,7 @@
 by their hash); the monitor's ingest counters for /metrics.
 
 Revision ID: 0006
-Revises: 0005 (re-pointed at the head of the chain when merged)
+Revises: 0005
 Create Date: 2026-12-02
 """
 

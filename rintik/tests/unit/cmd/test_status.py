@@ -14,6 +14,7 @@ from oslo_upgradecheck import upgradecheck
 from rintik.cmd import status
 from rintik.db import engine as db_engine
 from rintik.db import migration
+from rintik.notification import durability
 from rintik.tests import base
 from rintik.tests.unit.rating.helpers import at
 from rintik.tests.unit.rating.helpers import cron
@@ -240,15 +241,17 @@ class DurableQueueTest(base.TestCase):
                            'broker: refused'),
             result(self.checks._durable_queue))
 
-    def test_seam_imports_the_durability_module_when_called(self):
-        durability = mock.Mock()
-        durability.check_queue.return_value = None
-        with mock.patch.dict(sys.modules, {
-                'rintik.notification.durability': durability}), \
-                mock.patch('rintik.notification.durability', durability,
-                           create=True):
+    def test_the_monitors_own_check_is_called(self):
+        answers = [durability.Result(True, 'durable', 'Queue rintik is '
+                                     'durable.'),
+                   durability.Result(False, 'not durable', 'Queue rintik '
+                                     'is not durable.')]
+        with mock.patch.object(durability, 'check_queue',
+                               side_effect=answers) as check:
             self.assertIsNone(status.check_queue(self.conf))
-        durability.check_queue.assert_called_once_with(self.conf)
+            self.assertEqual('Queue rintik is not durable.',
+                             status.check_queue(self.conf))
+        check.assert_called_with(self.conf)
 
 
 class UnpricedUsageTest(RatingTestCase):

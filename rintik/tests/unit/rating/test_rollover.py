@@ -312,7 +312,6 @@ class AdjustmentTest(RatingTestCase):
         self.assertEqual(D('186.48'), balances.amount(self.context, 'p1'))
         self.assert_january_unchanged()
 
-
     def test_adjustments_follow_the_usage_intervals_project(self):
         # Learnt in February: i1 moved from p1 to p2 on 20 Jan. p1's
         # January is re-rated to 10 days (240.00): a credit of 288.00 on
