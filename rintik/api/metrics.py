@@ -13,6 +13,7 @@ from prometheus_client import exposition as prometheus_exposition
 from rintik import conf
 from rintik.db import counters
 from rintik.db import queries
+from rintik.db import rating_state
 from rintik.rating import invoicing
 from rintik.rating import overview
 from rintik.rating import unpriced
@@ -102,8 +103,20 @@ def unpriced_usage(context):
         value=len(unpriced.unpriced_usage(context)))
 
 
+def last_rollover(context):
+    """When invoice-rollover last completed (database clock); absent
+    before the first run."""
+    state = rating_state.get(context)
+    if state is None or state.last_rollover_at is None:
+        return
+    yield core.GaugeMetricFamily(
+        'rintik_last_rollover_timestamp_seconds',
+        'Unix time at which invoice-rollover last completed a run.',
+        value=state.last_rollover_at.timestamp())
+
+
 COLLECTORS = (quarantined_messages, ingest_lag, ingest_counters,
-              open_invoices, unpriced_usage)
+              open_invoices, unpriced_usage, last_rollover)
 
 
 class _Scrape:

@@ -71,6 +71,22 @@ class MetricsTestCase(base.DbTestCase):
             'rintik_running_resources{project_id="p-1",'
             'resource_type="volume"}'])
 
+    def test_last_successful_rollover(self):
+        before = datetime.datetime.now(UTC).replace(microsecond=0)
+        rollover.run(self.context, self.conf, before)
+        stamp = float(self._samples()[
+            'rintik_last_rollover_timestamp_seconds'])
+        self.assertGreaterEqual(stamp, before.timestamp())
+        self.assertLess(stamp, before.timestamp() + 60)
+
+    def test_a_failed_rollover_is_not_a_success(self):
+        self.useFixture(fixtures.MockPatchObject(
+            rollover.Rollover, 'run', side_effect=RuntimeError('boom')))
+        self.assertRaises(RuntimeError, rollover.run, self.context,
+                          self.conf, datetime.datetime.now(UTC))
+        self.assertNotIn('rintik_last_rollover_timestamp_seconds',
+                         self._samples())
+
     def test_quarantine_and_ingest_lag(self):
         now = datetime.datetime.now(UTC)
         resource = models.Resource(id=1, resource_type='volume',
