@@ -116,8 +116,8 @@ def check_effective_from(context, effective_from):
 
 def _append(context, key_id, hourly, monthly, effective_from, now,
             ended=False):
-    """Append a version under the rating state lock."""
-    check_effective_from(context, effective_from or now)
+    """Append a version (under the rating state lock: check_effective_from
+    first)."""
     db_ratecard.insert_version(context, key_id, hourly, monthly,
                                effective_from or now, now, ended)
     rating_state.changed(context.session)
@@ -129,6 +129,7 @@ def create(context, kind, key, hourly, monthly, effective_from, now):
     key = check_kind(kind, key)
     hourly, monthly = _amounts(hourly, monthly)
     with main_context_manager.writer.using(context):
+        check_effective_from(context, effective_from or now)
         row = db_ratecard.find_key(context, kind, key)
         if row is None:
             key_id = db_ratecard.insert_key(context, kind, key, now)
@@ -147,6 +148,7 @@ def add_version(context, kind, key_id, hourly, monthly, effective_from,
     """A new version of a live key; NotFound otherwise."""
     hourly, monthly = _amounts(hourly, monthly)
     with main_context_manager.writer.using(context):
+        check_effective_from(context, effective_from or now)
         get_price(context, kind, key_id, now)
         _append(context, key_id, hourly, monthly, effective_from, now)
 
@@ -154,6 +156,7 @@ def add_version(context, kind, key_id, hourly, monthly, effective_from,
 def end_price(context, kind, key_id, now):
     """End a live key from now: usage after it is unpriced."""
     with main_context_manager.writer.using(context):
+        check_effective_from(context, now)
         get_price(context, kind, key_id, now)
         _append(context, key_id, None, None, None, now, ended=True)
 

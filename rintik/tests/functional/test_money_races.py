@@ -29,6 +29,7 @@ from rintik.db import models
 from rintik.db import settings as db_settings
 from rintik import exception
 from rintik.rating import actions
+from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.tests import fixtures as rintik_fixtures
 from rintik.tests.unit.rating.helpers import at
@@ -301,6 +302,39 @@ class MoneyRaceTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
                           [(line.resource_id, line.charge,
                             line.adjusted_invoice_id)
                            for line in self.lines(late)]))
+
+    # The effective_from floor against a concurrent rollover ---------------
+
+    def test_a_price_set_while_a_period_is_issued_is_in_it_or_refused(self):
+        # i1 runs all January at 1.00/h; a version of 2.00 from 20 Jan is
+        # added while January is being issued: either it is refused (the
+        # floor is 1 Feb) or January's invoice is rated with it, never
+        # accepted and missing from an issued invoice.
+        key_id = self.price('1.00')
+        self.enable(at(1))
+        self.live('i1', at(1), at(2))
+        self.rollover(at(1, 15))
+
+        def add_version():
+            prices.add_version(self.fresh_context(), 'flavor', key_id,
+                               '2.00', None, at(1, 20), at(2, 1, 0, 6))
+            return 'added'
+
+        def close_january():
+            return rollover.Rollover(self.fresh_context(), self.conf,
+                                     cron(2)).run()
+
+        added, _summary = concurrently(add_version, close_january)
+        january = self.invoice('p1', at(1))
+        if added == 'added':
+            # 19 days x 24 h x 1.00 + 12 days x 24 h x 2.00
+            self.assertEqual(D('1032.00'), january.total)
+        else:
+            self.assertIsInstance(added, exception.Invalid)
+            self.assertEqual(
+                'effective_from must not be before 2026-02-01T00:00:00Z, '
+                'the end of the newest issued invoice period.', str(added))
+            self.assertEqual(D('744.00'), january.total)
 
     # Billing windows -----------------------------------------------------
 
