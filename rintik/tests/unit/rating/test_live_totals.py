@@ -2,13 +2,15 @@
 equal the live re-rating of every open invoice (rintik.rating.invoicing.
 invoice_lines summed per resource type) at every moment, after random
 usage changes (late ones too), price versions (future, capped, ended),
-billing window changes and rollovers."""
+billing window changes and rollovers; and ``usage unpriced``, filtered
+in SQL, finds what testing every interval finds."""
 
 import datetime
 import random
 
 from rintik.billing import quantity as billing_quantity
 from rintik.db import invoices as db_invoices
+from rintik.db import queries
 from rintik.db import ratecard as db_ratecard
 from rintik.db import settings as db_settings
 from rintik import exception
@@ -16,6 +18,8 @@ from rintik.rating import invoicing
 from rintik.rating import live
 from rintik.rating import overview
 from rintik.rating import prices
+from rintik.rating import ratecard
+from rintik.rating import unpriced
 from rintik.tests.unit.rating.helpers import at
 from rintik.tests.unit.rating.helpers import D
 from rintik.tests.unit.rating.helpers import RatingTestCase
@@ -84,6 +88,20 @@ class LiveTotalsScenarios:
                    for project, kinds in expected.items()
                    for kind, value in kinds.items()),
             overview.by_project(self.context, self.policy, now), note)
+        self.check_unpriced(note)
+
+    def check_unpriced(self, note):
+        """``usage unpriced`` filtered in SQL finds what testing every
+        interval of the open periods finds."""
+        since = db_invoices.oldest_open_period(self.context)
+        card = ratecard.RateCard.load(self.context)
+        everything = [
+            row for row in queries.usage_intervals(self.context)
+            if (since is None or row.end is None or row.end > since) and
+            unpriced._unpriced(invoicing.to_interval(row),
+                               card.versions_for(row))]
+        self.assertEqual(everything, unpriced.unpriced_usage(self.context),
+                         note)
 
     # Random actions -----------------------------------------------------
 
