@@ -232,4 +232,3 @@ def policy_key(policy):
     """What the stored figures depend on in the [billing] options."""
     return '|'.join((policy.timezone, policy.charge_unit,
                      policy.monthly_price_mode, policy.currency))
-
