@@ -6,6 +6,8 @@ collector and add it to COLLECTORS.
 """
 
 import datetime
+import threading
+import time
 
 from prometheus_client import core
 from prometheus_client import exposition as prometheus_exposition
@@ -70,9 +72,8 @@ def ingest_counters(context):
 
 def open_invoices(context):
     """Cost so far and running resources of the open invoices, per
-    project and resource type."""
+    project and resource type (the live totals)."""
     policy = invoicing.Policy.from_conf(conf.CONF)
-    now = utcnow()
     cost = core.GaugeMetricFamily(
         'rintik_current_cost',
         'Charges so far on the open invoices (in the deployment currency).',
@@ -81,17 +82,11 @@ def open_invoices(context):
         'rintik_running_resources',
         'Resources billed right now on the open invoices.',
         labels=['project_id', 'resource_type'])
-    totals, counts = {}, {}
-    for invoice, lines in overview.open_invoice_lines(context, policy, now):
-        for line in lines:
-            key = (invoice.project_id, line.resource_type)
-            totals[key] = totals.get(key, 0) + line.charge
-            counts[key] = counts.get(key, 0) + (line.end is None)
-    for (project_id, resource_type), amount in sorted(totals.items()):
+    for project_id, resource_type, amount, count in overview.by_project(
+            context, policy, utcnow()):
         cost.add_metric([project_id, resource_type, policy.currency],
                         float(amount))
-        running.add_metric([project_id, resource_type],
-                           counts[(project_id, resource_type)])
+        running.add_metric([project_id, resource_type], count)
     yield cost
     yield running
 
@@ -115,8 +110,33 @@ def last_rollover(context):
         value=state.last_rollover_at.timestamp())
 
 
+class _Cached:
+    """Collectors whose families are reused for [api]
+    metrics_cache_seconds after they were read (0: read every scrape)."""
+
+    def __init__(self, *collectors):
+        self.collectors = collectors
+        self.lock = threading.Lock()
+        self.families = None
+        self.read_at = None
+
+    def __call__(self, context):
+        seconds = conf.CONF.api.metrics_cache_seconds
+        with self.lock:
+            now = time.monotonic()
+            if (self.families is None or not seconds or
+                    now - self.read_at >= seconds):
+                self.families = [family for collector in self.collectors
+                                 for family in collector(context)]
+                self.read_at = now
+            return iter(self.families)
+
+
+open_invoice_metrics = _Cached(open_invoices, unpriced_usage)
+
+
 COLLECTORS = (quarantined_messages, ingest_lag, ingest_counters,
-              open_invoices, unpriced_usage, last_rollover)
+              open_invoice_metrics, last_rollover)
 
 
 class _Scrape:

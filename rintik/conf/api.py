@@ -42,6 +42,18 @@ OPTS = [
         min=1,
         help='Largest request body, in bytes, the API accepts. A larger '
              'body is refused with 400 before it is read.'),
+    cfg.IntOpt(
+        'metrics_cache_seconds',
+        default=0,
+        min=0,
+        help='Seconds for which each rintik-api process reuses the cost, '
+             'running resource and unpriced usage figures of /metrics '
+             'once it has read them; 0 (the default) reads them at every '
+             'scrape. With tens of thousands of projects the exposition '
+             'is large (two samples per project and resource type): when '
+             'several Prometheus servers scrape the same API, set it a '
+             'little below the scrape interval so that only the first '
+             'scrape of an interval reads the database.'),
 ]
 
 

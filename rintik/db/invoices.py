@@ -231,8 +231,11 @@ def delete_billing_state(context):
     session = context.session
     for model in (models.BalanceTransaction, models.Balance,
                   models.InvoiceSegment, models.Invoice,
-                  models.Notification, models.UsageChange, models.Project):
+                  models.Notification, models.UsageChange, models.Project,
+                  models.LiveGroup, models.LiveTotal, models.LiveInvoice):
         session.execute(model.__table__.delete())
+    session.execute(models.LiveState.__table__.update().values(
+        generation=None))
 
 
 @main_context_manager.reader

@@ -48,6 +48,7 @@ class Resource(Base):
     __table_args__ = (
         sa.UniqueConstraint('resource_type', 'resource_id',
                             name='uniq_resources0type0id'),
+        sa.Index('resources_project_idx', 'project_id'),
     )
     id = sa.Column(sa.Integer, primary_key=True)
     resource_type = sa.Column(types.Identifier(16), nullable=False)
@@ -126,6 +127,7 @@ class UsageChange(Base):
     __tablename__ = 'usage_changes'
     __table_args__ = (
         sa.Index('usage_changes_project_idx', 'project_id'),
+        sa.Index('usage_changes_live_idx', 'live_applied'),
     )
     id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
                    primary_key=True)
@@ -134,6 +136,9 @@ class UsageChange(Base):
                             nullable=False)
     changed_from = sa.Column(types.UTCDateTime, nullable=False)
     recorded_at = sa.Column(types.UTCDateTime, nullable=False)
+    # Set once the live totals re-rated the project after this change.
+    live_applied = sa.Column(sa.Boolean, nullable=False, default=False,
+                             server_default=sa.false())
 
 
 class QuarantinedMessage(Base):
@@ -346,3 +351,74 @@ class RatingState(Base):
     generation = sa.Column(sa.Integer, nullable=False, default=0)
     issued_until = sa.Column(types.UTCDateTime, nullable=True)
     last_rollover_at = sa.Column(types.UTCDateTime, nullable=True)
+
+
+class LiveState(Base):
+    """The one row (id 1) the live totals are refreshed under: what they
+    were computed from (rating state generation, billing policy) and the
+    in-progress invoices they cover (count and newest id)."""
+
+    __tablename__ = 'live_state'
+    id = sa.Column(sa.Integer, primary_key=True)
+    generation = sa.Column(sa.Integer, nullable=True)
+    policy = sa.Column(sa.String(255), nullable=True)
+    open_count = sa.Column(sa.Integer, nullable=True)
+    open_max_id = sa.Column(sa.Integer, nullable=True)
+
+
+class LiveInvoice(Base):
+    """An in-progress invoice the live totals cover; ``valid_until`` is
+    the first moment its segments change shape (None: never)."""
+
+    __tablename__ = 'live_invoices'
+    __table_args__ = (
+        sa.Index('live_invoices_valid_idx', 'valid_until'),
+        sa.Index('live_invoices_project_idx', 'project_id'),
+    )
+    invoice_id = sa.Column(sa.Integer, primary_key=True,
+                           autoincrement=False)
+    project_id = sa.Column(sa.String(64), nullable=False)
+    valid_until = sa.Column(types.UTCDateTime, nullable=True)
+
+
+class LiveTotal(Base):
+    """Segments, running segments, cost and running cost (in minor
+    units of the currency) of one in-progress invoice's resource type."""
+
+    __tablename__ = 'live_totals'
+    __table_args__ = (
+        sa.Index('live_totals_invoice_idx', 'invoice_id'),
+        sa.Index('live_totals_project_idx', 'project_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    invoice_id = sa.Column(sa.Integer, nullable=False)
+    project_id = sa.Column(sa.String(64), nullable=False)
+    resource_type = sa.Column(sa.String(16), nullable=False)
+    segments = sa.Column(sa.Integer, nullable=False)
+    running = sa.Column(sa.Integer, nullable=False)
+    cost = sa.Column(sa.BigInteger, nullable=False)
+    running_cost = sa.Column(sa.BigInteger, nullable=False)
+
+
+class LiveGroup(Base):
+    """A charge group whose last segment grows with the clock: what its
+    total at any moment is computed from (exact decimals as text), its
+    total now (minor units) and when that total next changes."""
+
+    __tablename__ = 'live_groups'
+    __table_args__ = (
+        sa.Index('live_groups_invoice_idx', 'invoice_id'),
+        sa.Index('live_groups_next_idx', 'next_change_at'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    invoice_id = sa.Column(sa.Integer, nullable=False)
+    resource_type = sa.Column(sa.String(16), nullable=False)
+    running = sa.Column(sa.Boolean, nullable=False)
+    start = sa.Column(types.UTCDateTime, nullable=False)
+    stops_at = sa.Column(types.UTCDateTime, nullable=False)
+    base = sa.Column(sa.String(128), nullable=False)
+    rate = sa.Column(sa.String(128), nullable=False)
+    cap = sa.Column(sa.String(128), nullable=True)
+    billed_before = sa.Column(sa.BigInteger, nullable=False)
+    total = sa.Column(sa.BigInteger, nullable=False)
+    next_change_at = sa.Column(types.UTCDateTime, nullable=True)

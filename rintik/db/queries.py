@@ -2,12 +2,15 @@
 
 import sqlalchemy as sa
 
+from rintik.billing import segments
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 
 RESOURCES = models.Resource.__table__
 INTERVALS = models.UsageInterval.__table__
 QUARANTINE = models.QuarantinedMessage.__table__
+KEYS = models.PriceKey.__table__
+VERSIONS = models.PriceVersion.__table__
 
 
 @main_context_manager.reader
@@ -25,6 +28,40 @@ def usage_intervals(context, project_id=None, resource_id=None,
         query = query.where(RESOURCES.c.resource_id == resource_id)
     if resource_type:
         query = query.where(RESOURCES.c.resource_type == resource_type)
+    query = query.order_by(INTERVALS.c.start, RESOURCES.c.resource_type,
+                           RESOURCES.c.resource_id)
+    return context.session.execute(query).all()
+
+
+def _price_kind():
+    """The price kind of a resource type (rintik.billing.segments), as
+    SQL."""
+    return sa.case(segments.PRICE_KINDS, value=RESOURCES.c.resource_type)
+
+
+@main_context_manager.reader
+def unpriced_candidates(context, since=None):
+    """Usage intervals (ending after ``since``) whose price key has no
+    version, or an ended one: the only ones that can lack a price for
+    some of their time (a key's first version applies before its
+    effective_from). Joined with their resource, oldest first."""
+    kind = _price_kind()
+    key = sa.case((kind.in_(sorted(segments.KEYED_KINDS)),
+                   INTERVALS.c.price_key), else_='')
+    priced = sa.select(KEYS.c.id).where(
+        KEYS.c.kind == kind, KEYS.c.key == key,
+        sa.exists().where(VERSIONS.c.price_key_id == KEYS.c.id),
+        ~sa.exists().where(VERSIONS.c.price_key_id == KEYS.c.id,
+                           VERSIONS.c.ended.is_(True)))
+    query = sa.select(
+        RESOURCES.c.resource_id, RESOURCES.c.resource_type,
+        INTERVALS.c.project_id, INTERVALS.c.price_key,
+        INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end).join(
+        RESOURCES, RESOURCES.c.id == INTERVALS.c.resource_pk).where(
+        ~sa.exists(priced))
+    if since is not None:
+        query = query.where(sa.or_(INTERVALS.c.end.is_(None),
+                                   INTERVALS.c.end > since))
     query = query.order_by(INTERVALS.c.start, RESOURCES.c.resource_type,
                            RESOURCES.c.resource_id)
     return context.session.execute(query).all()

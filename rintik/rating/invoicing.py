@@ -111,13 +111,15 @@ class Adjustment:
     recorded_at: datetime.datetime
 
 
-def adjustments(context, project_id, invoices, changes, windows, policy):
+def adjustments(context, project_id, invoices, changes, windows, policy,
+                cards=None):
     """Adjustments of the project's issued invoices for the recorded usage
     ``changes`` (PRODUCT.md §3.5): each issued period the changes reach is
     re-rated with the rate card it was issued with, minus what it and its
-    issued adjustments already billed."""
+    issued adjustments already billed. ``cards`` caches rate cards by
+    revision across calls (a run over many projects loads each once)."""
     result = []
-    cards = {}
+    cards = {} if cards is None else cards
     for invoice in invoices:
         if invoice.state == db_invoices.IN_PROGRESS:
             continue

@@ -1,39 +1,174 @@
-"""The overview charts: resources and cost so far in open invoices."""
+"""The overview charts: resources and cost so far in open invoices, read
+from the live totals (rintik.db.live_totals), which each read first
+brings up to date with bounded work:
 
+- after a price or billing window change (the rating state generation)
+  or a change of the [billing] options: every open invoice is re-rated;
+- otherwise only the projects with usage changes not taken in yet, whose
+  open invoices were opened or closed, or whose segments changed shape
+  (an edge of an interval, window or price version passed), are
+  re-rated; and the growing charge groups whose rounded total changed
+  since are moved forward (rintik.rating.live).
+
+The figures equal the live rating of rintik.rating.invoicing at the
+moment of the read. Refreshes take turns on the live state row.
+"""
+
+from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
+from rintik.db import live_totals as db_live
 from rintik.rating import invoicing
+from rintik.rating import live
+from rintik.rating import ratecard
 from rintik.rating import views
 
 TYPES = tuple(views.ARRAYS)
+CHUNK = 500
 
 
-def open_invoice_lines(context, policy, now, project_id=None):
-    """(invoice, its live lines) of every open invoice (of one project, or
-    all)."""
-    for invoice in db_invoices.list_invoices(
-            context, project_id, state=db_invoices.IN_PROGRESS):
-        yield invoice, invoicing.invoice_lines(context, invoice, policy,
-                                               now)[0]
+def _due(status, policy, now):
+    """What a refresh has to do: 'all', 'some' or None."""
+    if (status.generation is None or
+            status.generation != status.rating_generation or
+            status.policy != live.policy_key(policy)):
+        return 'all'
+    if (status.pending or
+            (status.open_count, status.open_max_id) !=
+            (status.now_open_count, status.now_open_max_id) or
+            any(moment is not None and moment <= now
+                for moment in (status.valid_until, status.next_change_at))):
+        return 'some'
+    return None
+
+
+def refresh(context, policy, now):
+    """Bring the live totals up to ``now`` (nothing to do: one query)."""
+    if _due(db_live.status(context), policy, now) is None:
+        return
+    with main_context_manager.writer.using(context):
+        session = context.session
+        db_live.lock_state(session)
+        # Read after the lock: what the previous refresh committed.
+        status = db_live.status(context)
+        due = _due(status, policy, now)
+        if due is None:
+            return
+        changes = db_live.pending_changes(session)
+        opened = db_live.open_invoices(session)
+        if due == 'all':
+            db_live.forget(session)
+            stale = set(opened.values())
+        else:
+            covered = db_live.covered_invoices(session)
+            stale = {project_id for _id, project_id in changes}
+            stale |= {opened.get(invoice_id, covered.get(invoice_id))
+                      for invoice_id in set(opened) ^ set(covered)}
+            stale |= db_live.expired_projects(session, now)
+            db_live.forget(session, stale)
+            _advance(session, policy, now)
+        _rerate(context, sorted(stale), policy, now)
+        db_live.mark_applied(session, [change_id for change_id, _p
+                                       in changes])
+        db_live.set_state(session, status.rating_generation,
+                          live.policy_key(policy), status.now_open_count,
+                          status.now_open_max_id)
+
+
+def _rerate(context, project_ids, policy, now):
+    """Rate the open invoices of the projects at ``now`` and store their
+    figures; one rate card and window load for all."""
+    if not project_ids:
+        return
+    windows = invoicing.windows_of(context)
+    card = ratecard.RateCard.load(context)
+    cards = {}
+    for index in range(0, len(project_ids), CHUNK):
+        chunk = project_ids[index:index + CHUNK]
+        db_live.store(context.session, list(_figures(
+            context, chunk, windows, card, cards, policy, now)))
+
+
+def _figures(context, project_ids, windows, card, cards, policy, now):
+    invoices = {}
+    for invoice in db_invoices.invoices_of(context, project_ids):
+        invoices.setdefault(invoice.project_id, []).append(invoice)
+    opened = [invoice for rows in invoices.values() for invoice in rows
+              if invoice.state == db_invoices.IN_PROGRESS]
+    if not opened:
+        return
+    changes = {}
+    for change in db_invoices.usage_changes(context, project_ids):
+        changes.setdefault(change.project_id, []).append(change)
+    usage = {}
+    for row in db_invoices.usage(
+            context, sorted({invoice.project_id for invoice in opened}),
+            min(invoice.period_start for invoice in opened),
+            max(invoice.period_end for invoice in opened)):
+        usage.setdefault(row.project_id, []).append(row)
+    oldest = {}
+    for invoice in opened:
+        oldest.setdefault(invoice.project_id, invoice.period_start)
+    for invoice in opened:
+        project_id = invoice.project_id
+        rows = [row for row in usage.get(project_id, [])
+                if row.start < invoice.period_end and
+                (row.end is None or row.end > invoice.period_start)]
+        charged, _names = invoicing.rate(
+            rows, invoice.period_start, invoice.period_end, windows, card,
+            now, policy)
+        adjustment_lines = []
+        if (changes.get(project_id) and
+                invoice.period_start == oldest[project_id]):
+            adjustment_lines = [adjustment.line for adjustment in
+                                invoicing.adjustments(
+                                    context, project_id,
+                                    invoices[project_id],
+                                    changes[project_id], windows, policy,
+                                    cards)]
+        yield live.figures(invoice, rows, charged, adjustment_lines,
+                           windows, card, now, policy)
+
+
+def _advance(session, policy, now):
+    """Move the growing groups whose rounded total changed by ``now``."""
+    moved, deltas = {}, {}
+    for row in db_live.due_groups(session, now):
+        group = live.stored_group(row)
+        group.total = live.group_total(group, now, policy)
+        moved[row.id] = (group.total, live.next_change(group, policy))
+        delta = group.total - row.total
+        cost, running = deltas.get((row.invoice_id, row.resource_type),
+                                   (0, 0))
+        deltas[(row.invoice_id, row.resource_type)] = (
+            cost + delta, running + (delta if row.running else 0))
+    db_live.advance(session, moved, deltas)
 
 
 def overview(context, policy, now, project_id=None):
     """Per resource type: segments, running segments, cost, running cost
-    of the open invoices (of one project, or all)."""
-    counts = dict.fromkeys(TYPES, 0)
-    running = dict.fromkeys(TYPES, 0)
-    cost = dict.fromkeys(TYPES, 0)
-    running_cost = dict.fromkeys(TYPES, 0)
-    for _invoice, lines in open_invoice_lines(context, policy, now,
-                                              project_id):
-        for line in lines:
-            counts[line.resource_type] += 1
-            cost[line.resource_type] += line.charge
-            if line.end is None:
-                running[line.resource_type] += 1
-                running_cost[line.resource_type] += line.charge
-    return {'total_resource': counts, 'active_resource': running,
-            'price_total_resource': cost,
-            'price_active_resource': running_cost}
+    of the open invoices (of one project, or all) at ``now``."""
+    refresh(context, policy, now)
+    sums = db_live.by_type(context, project_id)
+    empty = (0, 0, 0, 0)
+    values = {kind: sums.get(kind, empty) for kind in TYPES}
+    return {
+        'total_resource': {k: v[0] for k, v in values.items()},
+        'active_resource': {k: v[1] for k, v in values.items()},
+        'price_total_resource': {k: live.from_units(v[2], policy.currency)
+                                 for k, v in values.items()},
+        'price_active_resource': {k: live.from_units(v[3], policy.currency)
+                                  for k, v in values.items()},
+    }
+
+
+def by_project(context, policy, now):
+    """[(project_id, resource type, cost, running segments)] of the open
+    invoices at ``now`` (what /metrics exposes)."""
+    refresh(context, policy, now)
+    return [(project_id, kind, live.from_units(cost, policy.currency),
+             running)
+            for project_id, kind, _segments, running, cost, _running_cost
+            in db_live.by_project_and_type(context)]
 
 
 def chart(values, currency, money):

@@ -19,13 +19,12 @@ def _unpriced(interval, versions):
 
 def unpriced_usage(context, since=None):
     """Usage intervals (ending after ``since``, default: the oldest open
-    period) with no price for some of their time."""
+    period) with no price for some of their time. The database keeps
+    only the intervals whose key has no version or an ended one."""
     since = since or db_invoices.oldest_open_period(context)
+    candidates = queries.unpriced_candidates(context, since)
+    if not candidates:
+        return []
     card = ratecard.RateCard.load(context)
-    found = []
-    for row in queries.usage_intervals(context):
-        if since is not None and row.end is not None and row.end <= since:
-            continue
-        if _unpriced(invoicing.to_interval(row), card.versions_for(row)):
-            found.append(row)
-    return found
+    return [row for row in candidates
+            if _unpriced(invoicing.to_interval(row), card.versions_for(row))]

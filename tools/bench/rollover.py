@@ -338,9 +338,12 @@ def write_conf(workdir, database, debug):
 def profile(conf_file, engine, now, top):
     """Undo the rollover and run it again in-process under cProfile."""
     with engine.begin() as connection:
-        for table in ('invoice_segments', 'balance_transactions',
-                      'invoices', 'notifications', 'locks'):
+        for table in ('live_groups', 'live_totals', 'live_invoices',
+                      'invoice_segments', 'balance_transactions',
+                      'invoices', 'notifications'):
             connection.execute(sa.text('DELETE FROM %s' % table))
+        connection.execute(sa.text(
+            'UPDATE rating_state SET issued_until = NULL'))
     from rintik import conf
     from rintik import context as rintik_context
     from rintik.db import engine as db_engine

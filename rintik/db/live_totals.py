@@ -1,0 +1,210 @@
+"""Live totals of the in-progress invoices as stored data: what the
+overviews and /metrics read, and what refreshing them reads and writes.
+"""
+
+import sqlalchemy as sa
+
+from rintik.db.engine import main_context_manager
+from rintik.db import invoices as db_invoices
+from rintik.db import models
+from rintik.db import rating_state
+
+STATE = models.LiveState.__table__
+INVOICES = models.LiveInvoice.__table__
+TOTALS = models.LiveTotal.__table__
+GROUPS = models.LiveGroup.__table__
+CHANGES = models.UsageChange.__table__
+ROW_ID = 1
+CHUNK = 500
+
+
+def lock_state(session):
+    """The live state, locked until the transaction ends (created if
+    missing): refreshes take turns on it."""
+    query = sa.select(STATE).where(STATE.c.id == ROW_ID).with_for_update()
+    row = session.execute(query).first()
+    if row is None:
+        session.execute(STATE.insert().values(id=ROW_ID))
+        row = session.execute(query).first()
+    return row
+
+
+@main_context_manager.reader
+def status(context):
+    """In one query: the stored state, the rating state generation, the
+    in-progress invoices' count and newest id, whether a usage change
+    waits, and the first moment a stored figure expires."""
+    open_invoices = db_invoices.INVOICES
+    state = rating_state.STATE
+
+    def scalar(query):
+        return query.scalar_subquery()
+
+    return context.session.execute(sa.select(
+        scalar(sa.select(STATE.c.generation).where(STATE.c.id == ROW_ID)
+               ).label('generation'),
+        scalar(sa.select(STATE.c.policy).where(STATE.c.id == ROW_ID)
+               ).label('policy'),
+        scalar(sa.select(STATE.c.open_count).where(STATE.c.id == ROW_ID)
+               ).label('open_count'),
+        scalar(sa.select(STATE.c.open_max_id).where(STATE.c.id == ROW_ID)
+               ).label('open_max_id'),
+        scalar(sa.select(state.c.generation).where(
+            state.c.id == rating_state.ROW_ID)).label('rating_generation'),
+        scalar(sa.select(sa.func.count()).where(
+            open_invoices.c.state == db_invoices.IN_PROGRESS)
+        ).label('now_open_count'),
+        scalar(sa.select(sa.func.max(open_invoices.c.id)).where(
+            open_invoices.c.state == db_invoices.IN_PROGRESS)
+        ).label('now_open_max_id'),
+        sa.exists().where(CHANGES.c.live_applied.is_(False)).label(
+            'pending'),
+        scalar(sa.select(sa.func.min(INVOICES.c.valid_until))
+               ).label('valid_until'),
+        scalar(sa.select(sa.func.min(GROUPS.c.next_change_at))
+               ).label('next_change_at'))).one()
+
+
+def pending_changes(session):
+    """(id, project_id) of the usage changes not taken in yet."""
+    return session.execute(sa.select(CHANGES.c.id, CHANGES.c.project_id).where(
+        CHANGES.c.live_applied.is_(False))).all()
+
+
+def mark_applied(session, change_ids):
+    ids = sorted(change_ids)
+    for index in range(0, len(ids), CHUNK):
+        session.execute(CHANGES.update().where(
+            CHANGES.c.id.in_(ids[index:index + CHUNK])).values(
+            live_applied=True))
+
+
+def open_invoices(session):
+    """{id: project_id} of every in-progress invoice."""
+    return dict(session.execute(sa.select(
+        db_invoices.INVOICES.c.id, db_invoices.INVOICES.c.project_id).where(
+        db_invoices.INVOICES.c.state == db_invoices.IN_PROGRESS)).all())
+
+
+def covered_invoices(session):
+    """{invoice id: project_id} of the invoices the live totals hold."""
+    return dict(session.execute(sa.select(
+        INVOICES.c.invoice_id, INVOICES.c.project_id)).all())
+
+
+def expired_projects(session, now):
+    """Projects with an invoice whose figures changed shape by ``now``."""
+    return set(session.execute(sa.select(INVOICES.c.project_id).where(
+        INVOICES.c.valid_until <= now)).scalars())
+
+
+def forget(session, project_ids=None):
+    """Drop the figures of the projects (of all when None)."""
+    if project_ids is None:
+        for table in (GROUPS, TOTALS, INVOICES):
+            session.execute(table.delete())
+        return
+    ids = sorted(project_ids)
+    for index in range(0, len(ids), CHUNK):
+        chunk = ids[index:index + CHUNK]
+        session.execute(GROUPS.delete().where(GROUPS.c.invoice_id.in_(
+            sa.select(INVOICES.c.invoice_id).where(
+                INVOICES.c.project_id.in_(chunk)))))
+        session.execute(TOTALS.delete().where(TOTALS.c.project_id.in_(chunk)))
+        session.execute(INVOICES.delete().where(
+            INVOICES.c.project_id.in_(chunk)))
+
+
+def store(session, figures_list):
+    """Insert the Figures of invoices (rintik.rating.live)."""
+    invoices, totals, groups = [], [], []
+    for figures in figures_list:
+        invoices.append({'invoice_id': figures.invoice_id,
+                         'project_id': figures.project_id,
+                         'valid_until': figures.valid_until})
+        totals.extend({'invoice_id': figures.invoice_id,
+                       'project_id': figures.project_id,
+                       'resource_type': kind, 'segments': value.segments,
+                       'running': value.running, 'cost': value.cost,
+                       'running_cost': value.running_cost}
+                      for kind, value in sorted(figures.totals.items()))
+        groups.extend(dict(group_row(group), invoice_id=figures.invoice_id)
+                      for group in figures.groups)
+    for table, rows in ((INVOICES, invoices), (TOTALS, totals),
+                        (GROUPS, groups)):
+        if rows:
+            session.execute(table.insert(), rows)
+
+
+def group_row(group):
+    return {'resource_type': group.resource_type, 'running': group.running,
+            'start': group.start, 'stops_at': group.stops_at,
+            'base': str(group.base), 'rate': str(group.rate),
+            'cap': None if group.cap is None else str(group.cap),
+            'billed_before': group.billed_before, 'total': group.total,
+            'next_change_at': group.next_change_at}
+
+
+def due_groups(session, now):
+    """Growing groups whose total changed by ``now``."""
+    return session.execute(sa.select(GROUPS).where(
+        GROUPS.c.next_change_at <= now).order_by(GROUPS.c.id)).all()
+
+
+def advance(session, groups, deltas):
+    """Store moved groups ({id: (total, next_change_at)}) and add
+    ``deltas`` ({(invoice_id, type): (cost, running_cost)}) to the
+    totals, in whole minor units."""
+    if groups:
+        session.execute(GROUPS.update().where(
+            GROUPS.c.id == sa.bindparam('group_id')).values(
+            total=sa.bindparam('new_total'),
+            next_change_at=sa.bindparam('next_at')), [
+            {'group_id': group_id, 'new_total': total, 'next_at': next_at}
+            for group_id, (total, next_at) in sorted(groups.items())])
+    if deltas:
+        session.execute(TOTALS.update().where(
+            TOTALS.c.invoice_id == sa.bindparam('invoice'),
+            TOTALS.c.resource_type == sa.bindparam('kind')).values(
+            cost=TOTALS.c.cost + sa.bindparam('cost_delta'),
+            running_cost=TOTALS.c.running_cost + sa.bindparam(
+                'running_delta')), [
+            {'invoice': invoice_id, 'kind': kind, 'cost_delta': cost,
+             'running_delta': running}
+            for (invoice_id, kind), (cost, running) in sorted(
+                deltas.items())])
+
+
+def set_state(session, generation, policy, open_count, open_max_id):
+    session.execute(STATE.update().where(STATE.c.id == ROW_ID).values(
+        generation=generation, policy=policy, open_count=open_count,
+        open_max_id=open_max_id))
+
+
+def _sums():
+    return (sa.func.sum(TOTALS.c.segments), sa.func.sum(TOTALS.c.running),
+            sa.func.sum(TOTALS.c.cost), sa.func.sum(TOTALS.c.running_cost))
+
+
+@main_context_manager.reader
+def by_type(context, project_id=None):
+    """{resource type: (segments, running, cost, running cost)} summed over
+    the in-progress invoices (of one project, or all)."""
+    query = sa.select(TOTALS.c.resource_type, *_sums()).group_by(
+        TOTALS.c.resource_type)
+    if project_id is not None:
+        query = query.where(TOTALS.c.project_id == project_id)
+    return {row[0]: tuple(int(value) for value in row[1:])
+            for row in context.session.execute(query)}
+
+
+@main_context_manager.reader
+def by_project_and_type(context):
+    """[(project_id, resource type, segments, running, cost, running
+    cost)] of the in-progress invoices, in project and type order."""
+    return [(row[0], row[1]) + tuple(int(value) for value in row[2:])
+            for row in context.session.execute(sa.select(
+                TOTALS.c.project_id, TOTALS.c.resource_type,
+                *_sums()).group_by(TOTALS.c.project_id,
+                                   TOTALS.c.resource_type).order_by(
+                TOTALS.c.project_id, TOTALS.c.resource_type))]
