@@ -35,6 +35,7 @@ class _RequestHandler(simple_server.WSGIRequestHandler):
 def main():
     service.prepare_service(sys.argv)
     engine.configure(CONF)
+    service.wait_for_database(CONF)
     application = app.setup_app(CONF)
     host = conf.api.bind_host(CONF)
     server = simple_server.make_server(

@@ -7,6 +7,7 @@ from oslo_log import log
 
 from rintik import conf
 from rintik.db import engine
+from rintik.db import readiness
 from rintik.manage import base
 from rintik.manage import registry
 from rintik import service
@@ -19,17 +20,30 @@ category_opt = cfg.SubCommandOpt('category', title='Command categories',
                                  handler=registry.add_command_parsers)
 
 
+def _parse(argv):
+    """Parse the command line; a usage error exits 1 (CLI.md), not
+    argparse's 2."""
+    try:
+        service.prepare_service(argv)
+    except SystemExit as error:
+        if error.code in (None, 0):
+            raise
+        raise SystemExit(base.EXIT_HANDLED_ERROR)
+
+
 def main():
     CONF.register_cli_opt(category_opt)
     try:
-        service.prepare_service(sys.argv)
+        _parse(sys.argv)
     except cfg.Error as error:
         sys.stderr.write('%s\n' % error)
         return base.EXIT_HANDLED_ERROR
     engine.configure(CONF)
     try:
+        if not registry.works_without_schema(CONF.category):
+            readiness.check(CONF)
         registry.call(CONF, CONF.category)
-    except base.CommandError as error:
+    except (base.CommandError, readiness.NotReady) as error:
         sys.stderr.write('%s\n' % error)
         return base.EXIT_HANDLED_ERROR
     except Exception as error:

@@ -23,7 +23,9 @@ def main():
         return 1
     conf.messaging.apply_prefetch(CONF)
     engine.configure(CONF)
+    rintik_service.wait_for_database(CONF)
     launcher = service.launch(
-        CONF, monitor_service.MonitorService(CONF),
+        CONF, rintik_service.StartWithBackoff(
+            monitor_service.MonitorService(CONF)),
         workers=CONF.notification.workers, restart_method='mutate')
     launcher.wait()

@@ -1,6 +1,7 @@
 """rintik-manage db: schema migrations."""
 
 from rintik.db import migration
+from rintik.db import readiness
 from rintik.manage import base
 
 
@@ -14,8 +15,12 @@ class DbCommands:
                help='Revision to migrate to (default: head).')
     def sync(self, revision):
         """Migrate the database to head (idempotent)."""
-        migration.upgrade(revision)
+        readiness.current_revision(self.conf)
+        try:
+            migration.upgrade(revision)
+        except migration.UnknownRevision as error:
+            raise base.CommandError(str(error))
 
     def version(self):
         """Print the current revision."""
-        print(migration.version() or 'None')
+        print(readiness.current_revision(self.conf) or 'None')
