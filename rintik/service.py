@@ -28,15 +28,15 @@ def prepare_service(argv, conf_object=CONF, **kwargs):
 
 def wait_for_database(conf_object=CONF):
     """Wait (logged, with a back-off) while the database is unreachable;
-    exit with status 1 and one line, on stderr and in the log, when it
-    cannot serve (schema not at head, driver missing)."""
+    when it cannot serve (schema not at head, driver missing) say so in
+    one line, on stderr and in the log file, and raise NotReady."""
     try:
         readiness.wait(conf_object)
     except readiness.NotReady as error:
         if conf_object.log_file:
             LOG.error('%s', error)
         sys.stderr.write('%s\n' % error)
-        raise SystemExit(1)
+        raise
 
 
 class StartWithBackoff(service.ServiceBase):

@@ -13,6 +13,7 @@ from oslo_log import log
 from rintik.api import app
 from rintik import conf
 from rintik.db import engine
+from rintik.db import readiness
 from rintik import service
 
 CONF = conf.CONF
@@ -35,7 +36,10 @@ class _RequestHandler(simple_server.WSGIRequestHandler):
 def main():
     service.prepare_service(sys.argv)
     engine.configure(CONF)
-    service.wait_for_database(CONF)
+    try:
+        service.wait_for_database(CONF)
+    except readiness.NotReady:
+        return 1
     application = app.setup_app(CONF)
     host = conf.api.bind_host(CONF)
     server = simple_server.make_server(

@@ -12,11 +12,11 @@ head; it waits (logged, with a back-off) for an unreachable database.
 """
 
 import os
+import sys
 
 from rintik.api import app
 from rintik import conf
 from rintik.db import engine
-from rintik.db import readiness
 from rintik import service
 
 CONFIG_DIR_ENV = 'OS_RINTIK_CONFIG_DIR'
@@ -46,11 +46,13 @@ def config_files(environ=None):
 def _existing(files):
     missing = [path for path in files if not os.path.isfile(path)]
     if missing:
-        raise ConfigNotFound(
+        error = ConfigNotFound(
             'Rintik API: configuration file not found: %s (searched %s; '
             'set %s, ";"-separated, and %s)' % (
                 ', '.join(missing), ', '.join(files), CONFIG_FILES_ENV,
                 CONFIG_DIR_ENV))
+        sys.stderr.write('%s\n' % error)
+        raise error
     return files
 
 
@@ -60,7 +62,7 @@ def init_application(environ=None):
     files = _existing(config_files(environ))
     service.prepare_service([], default_config_files=files)
     engine.configure(conf.CONF)
-    readiness.wait(conf.CONF)
+    service.wait_for_database(conf.CONF)
     return app.setup_app(conf.CONF)
 
 
