@@ -11,8 +11,9 @@
 #      rabbitmqctl or the management API; failing both, on the default
 #      virtual host with a topic and queue of its own, deleted at the
 #      end), or, without a broker, with `rintik-manage replay`;
-#   4. sets the example prices and a billing window from 2025-01-01 unless
-#      they exist, rolls January over and prints its invoices;
+#   4. opens a billing window from 2025-01-01 and sets the example prices
+#      from then unless they exist, rolls January over and prints its
+#      invoices;
 #   5. prints the API's URL once it answers, and how to stop.
 #
 # Running it again changes nothing: the notifications are stored once,
@@ -168,12 +169,20 @@ fi
 # what that was): replaying twice changes nothing.
 manage replay "$example/month.jsonl"
 
+# A billing window from the example month on, unless billing is enabled;
+# a rollover at its first hour opens its invoices, so that prices may
+# take effect from its start.
+if [ "$(manage setting get billing_enabled)" != True ]; then
+    manage billing enable --start-date 2025-01-01T00:00:00Z
+fi
+manage invoice-rollover --now 2025-01-01T01:00:00Z
 # The example prices, for the keys that have none.
 while read -r kind key hourly monthly; do
     [ "$key" = - ] && key=
     if ! manage price history "$kind" ${key:+"$key"} >/dev/null 2>&1; then
         manage price set "$kind" ${key:+"$key"} --hourly "$hourly" \
-            ${monthly:+--monthly "$monthly"}
+            ${monthly:+--monthly "$monthly"} \
+            --effective-from 2025-01-01T00:00:00Z
     fi
 done <<'PRICES'
 flavor m1.small 0.02 10.00
@@ -183,9 +192,7 @@ floating_ip - 0.004
 router - 0.01
 snapshot - 0.0001
 PRICES
-if [ "$(manage setting get billing_enabled)" != True ]; then
-    manage billing enable --start-date 2025-01-01T00:00:00Z
-fi
+# January ends: its invoices are issued, February's opened.
 manage invoice-rollover --now 2025-02-01T01:00:00Z
 
 echo
