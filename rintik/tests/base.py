@@ -49,9 +49,14 @@ class TestCase(base.BaseTestCase):
 
 
 class DbTestCase(TestCase):
-    """A test with a fresh in-memory SQLite database built by migrations."""
+    """A test with a fresh in-memory SQLite database built by migrations
+    (``DATABASE`` None: the test brings its own, as oslo.db's
+    opportunistic mixin does)."""
+
+    DATABASE = rintik_fixtures.SQLiteDatabase
 
     def setUp(self):
         super().setUp()
-        self.useFixture(rintik_fixtures.SQLiteDatabase())
+        if self.DATABASE is not None:
+            self.useFixture(self.DATABASE())
         self.context = context.get_admin_context()

@@ -37,6 +37,7 @@ from testtools import content
 
 import rintik
 from rintik.tests import base
+from rintik.tests.functional import process
 
 SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
     rintik.__file__))), 'tools', 'run-local.sh')
@@ -152,6 +153,12 @@ class FirstRunTest(base.TestCase):
         # the bus (the replay after it stores only what it had not).
         self.assertEqual(12, sum(sources.values()))
         self.assertGreater(sources.get('notification', 0), 0, sources)
+        # Tables name the states; JSON keeps the API's codes.
+        self.assertEqual(
+            [(1, None), (1, None), (2, '6.53'), (2, '21.96')],
+            [(row['state'], row['total']) for row in process.manage(
+                os.path.join(self.state, 'rintik.conf'), 'invoice',
+                'list')])
 
         second = self.run_local()
         self.assertEqual(self.invoices(first), self.invoices(second))
