@@ -1,5 +1,7 @@
 """rintik-manage: the operator's and cron's command line (CLI.md)."""
 
+import contextlib
+import io
 import sys
 
 from oslo_config import cfg
@@ -21,14 +23,19 @@ category_opt = cfg.SubCommandOpt('category', title='Command categories',
 
 
 def _parse(argv):
-    """Parse the command line; a usage error exits 1 (CLI.md), not
-    argparse's 2."""
+    """Parse the command line; a usage error is argparse's one error line
+    on stderr (without the usage) and exit status 1 (CLI.md), not 2."""
+    captured = io.StringIO()
     try:
-        service.prepare_service(argv)
+        with contextlib.redirect_stderr(captured):
+            service.prepare_service(argv)
     except SystemExit as error:
         if error.code in (None, 0):
             raise
+        lines = captured.getvalue().strip().splitlines()
+        sys.stderr.write('%s\n' % (lines[-1] if lines else error.code))
         raise SystemExit(base.EXIT_HANDLED_ERROR)
+    sys.stderr.write(captured.getvalue())
 
 
 def main():

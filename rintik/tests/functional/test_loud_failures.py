@@ -147,8 +147,13 @@ class ManageTest(_ProcessTest):
         for args in (('usage', 'lisst'), ('invoice', 'show', 'x'),
                      ('no-such-category',), ('price', 'set', 'flavor')):
             returncode, stdout, stderr = self.manage(config, *args)
-            self.assertEqual((1, ''), (returncode, stdout), args)
-            self.assertIn('error:', _lines(stderr)[-1], args)
+            self.assertEqual((1, '', 1), (returncode, stdout,
+                                          len(_lines(stderr))), args)
+            self.assertIn(' error: ', stderr, args)
+        self.assertOneLine(
+            "rintik-manage usage: error: argument action: invalid choice: "
+            "'lisst' (choose from 'list', 'unpriced')",
+            self.manage(config, 'usage', 'lisst'))
         self.assertEqual(0, self.manage(config, '--help')[0])
 
     def test_mysql_driver_missing_names_the_extra(self):
