@@ -64,7 +64,7 @@ def current_revision(conf):
     except ImportError as error:
         raise _driver_missing(url, error)
     except db_exc.DBNonExistentDatabase as error:
-        raise NotReady('The database %s does not exist (%s): create it, '
+        raise NotReady('The database %s does not exist: %s; create it, '
                        'then %s' % (_shown(url), _reason(error), SYNC))
     except (db_exc.DBConnectionError, sa.exc.OperationalError) as error:
         raise Unreachable('The database %s cannot be reached: %s' % (

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 
 import fixtures
 from oslo_db.sqlalchemy import test_fixtures
@@ -130,9 +131,25 @@ class ManageTest(_ProcessTest):
         url = 'sqlite:///' + os.path.join(self.directory, 'absent', 'r.db')
         config = self.configure(url)
         self.assertOneLine(
-            'The database %s does not exist (unable to open database '
-            'file): create it, then %s' % (url, SYNC),
+            'The database %s does not exist: unable to open database '
+            'file; create it, then %s' % (url, SYNC),
             self.manage(config, 'price', 'list'))
+
+    def test_missing_server_databases(self):
+        name = 'rintik_absent_%s' % uuid.uuid4().hex[:8]
+        for scheme, reason in (
+                ('mysql+pymysql', '(1049, "Unknown database \'%s\'")'),
+                ('postgresql+psycopg2', 'connection to server at '
+                 '"127.0.0.1", port 5432 failed: FATAL: database "%s" '
+                 'does not exist')):
+            config = self.configure(
+                '%s://openstack_citest:openstack_citest@127.0.0.1/%s' % (
+                    scheme, name))
+            self.assertOneLine(
+                'The database %s://openstack_citest:***@127.0.0.1/%s does '
+                'not exist: %s; create it, then %s' % (
+                    scheme, name, reason % name, SYNC),
+                self.manage(config, 'usage', 'list'))
 
     def test_unknown_revision(self):
         config = self.configure(self.sqlite())
