@@ -1,10 +1,6 @@
-"""Console entry points. Selects oslo.service's threading backend once,
-before anything imports oslo.service: Rintik never uses eventlet (which
-libraries still import when it is installed; its warning is noise)."""
+"""Console entry points; importing the package selects oslo.service's
+threading backend before anything imports oslo.service."""
 
-import warnings
+from rintik import backend
 
-from oslo_service import backend
-
-warnings.filterwarnings('ignore', message='\\s*Eventlet is deprecated')
-backend.init_backend(backend.BackendType.THREADING)
+backend.use_threading()

@@ -15,6 +15,7 @@ from rintik.api import app
 from rintik.api.middleware import json_errors
 from rintik import conf
 from rintik.db import engine
+from rintik.db import readiness
 from rintik import service
 
 CONF = conf.CONF
@@ -56,6 +57,10 @@ def make_server(host, port, application):
 def main():
     service.prepare_service(sys.argv)
     engine.configure_or_exit(CONF)
+    try:
+        service.wait_for_database(CONF)
+    except readiness.NotReady:
+        return 1
     application = app.setup_app(CONF)
     host = conf.api.bind_host(CONF)
     server = make_server(host, CONF.api.port, application)

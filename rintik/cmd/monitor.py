@@ -6,6 +6,7 @@ from oslo_service import service
 
 from rintik import conf
 from rintik.db import engine
+from rintik.db import readiness
 from rintik.handlers import manager
 from rintik.notification import service as monitor_service
 from rintik import service as rintik_service
@@ -23,7 +24,12 @@ def main():
         return 1
     conf.messaging.apply_prefetch(CONF)
     engine.configure_or_exit(CONF)
+    try:
+        rintik_service.wait_for_database(CONF)
+    except readiness.NotReady:
+        return 1
     launcher = service.launch(
-        CONF, monitor_service.MonitorService(CONF),
+        CONF, rintik_service.StartWithBackoff(
+            monitor_service.MonitorService(CONF)),
         workers=CONF.notification.workers, restart_method='mutate')
     launcher.wait()

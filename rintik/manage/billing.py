@@ -136,6 +136,12 @@ class BillingCommands(_Commands):
         print('Billing disabled')
 
 
+# Tables name the states; JSON keeps the API contract's codes.
+STATE_NAMES = {db_invoices.IN_PROGRESS: 'in_progress',
+               db_invoices.UNPAID: 'unpaid',
+               db_invoices.FINISHED: 'finished'}
+
+
 class InvoiceCommands(_Commands):
     description = 'Invoices.'
 
@@ -145,7 +151,8 @@ class InvoiceCommands(_Commands):
         """Invoices, newest first."""
         rows = [{'id': invoice.id, 'project_id': invoice.project_id,
                  'period_start': base.format_time(invoice.period_start),
-                 'state': invoice.state,
+                 'state': (invoice.state if format == 'json' else
+                           STATE_NAMES.get(invoice.state, invoice.state)),
                  'total': views.money_text(invoice.total,
                                            self.policy.currency)}
                 for invoice in db_invoices.list_invoices(self.context,

@@ -6,6 +6,7 @@ from oslo_log import log
 from oslo_serialization import jsonutils
 
 from rintik import context as rintik_context
+from rintik.db import changes
 from rintik.db import queries
 from rintik.handlers import manager
 from rintik.manage import base
@@ -14,6 +15,7 @@ from rintik.rating import unpriced
 
 LOG = log.getLogger(__name__)
 
+REPLAY_SOURCE = 'replay'
 RESOURCE_TYPES = ('instance', 'volume', 'snapshot', 'floating_ip', 'router',
                   'image')
 
@@ -96,16 +98,31 @@ class ReplayCommand:
                help='JSON, JSON-lines files or directories of them.')
     def __call__(self, paths):
         proc = processor.Processor(manager.HandlerSet(self.conf),
-                                   source='replay')
+                                   source=REPLAY_SOURCE)
         context = rintik_context.get_admin_context()
-        totals = dict(stored=0, duplicate=0, ignored=0, quarantined=0)
+        started = changes.mark(context)
+        totals = dict(read=0, handled=0, ignored=0, quarantined=0)
         for batch in _batches(read_envelopes(paths),
                               self.conf.notification.batch_size):
             outcome = proc.process(context, batch)
-            for key in totals:
-                totals[key] += getattr(outcome, key)
-        print('Replayed: %(stored)d stored, %(duplicate)d already seen, '
-              '%(ignored)d ignored, %(quarantined)d quarantined' % totals)
+            totals['read'] += len(batch)
+            totals['handled'] += outcome.stored + outcome.duplicate
+            totals['ignored'] += outcome.ignored
+            totals['quarantined'] += outcome.quarantined
+        changed = changes.since(context, REPLAY_SOURCE, started)
+        print(replay_report(totals, changed))
+
+
+def replay_report(totals, changed):
+    """What a replay changed: new observations and re-derived usage; the
+    other notifications were stored before (or carry no usage, as a
+    project's), ignored (no handler) or quarantined."""
+    return ('Replayed %d notifications: %d new observations, usage '
+            'changed for %d resources; %d already stored or without usage, '
+            '%d ignored, %d quarantined' % (
+                totals['read'], changed.observations, changed.resources,
+                totals['handled'] - changed.notifications,
+                totals['ignored'], totals['quarantined']))
 
 
 class QuarantineCommands:

@@ -21,6 +21,16 @@ CATEGORIES = {
     'invoice-rollover': billing.RolloverCommand,
 }
 
+# Commands that run on a database whose schema is not at head (or that
+# do not touch the database); every other one refuses to run there.
+WITHOUT_SCHEMA = {('db', 'sync'), ('db', 'version'), ('handler', 'list')}
+
+
+def works_without_schema(category_namespace):
+    """Whether the parsed command runs before ``db sync``."""
+    return (category_namespace.name,
+            category_namespace.action_name) in WITHOUT_SCHEMA
+
 
 def _add_arguments(parser, func):
     for args, kwargs in getattr(func, 'args', []):

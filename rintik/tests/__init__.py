@@ -1,6 +1,6 @@
 """Rintik's tests run on oslo.service's threading backend, as the
 services do."""
 
-from oslo_service import backend
+from rintik import backend
 
-backend.init_backend(backend.BackendType.THREADING)
+backend.use_threading()
