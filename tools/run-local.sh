@@ -169,14 +169,12 @@ fi
 # what that was): replaying twice changes nothing.
 manage replay "$example/month.jsonl"
 
-# A billing window from the example month on, unless billing is enabled;
-# a rollover at its first hour opens its invoices, so that prices may
-# take effect from its start.
+# A billing window from the example month on, unless billing is enabled.
 if [ "$(manage setting get billing_enabled)" != True ]; then
     manage billing enable --start-date 2025-01-01T00:00:00Z
 fi
-manage invoice-rollover --now 2025-01-01T01:00:00Z
-# The example prices, for the keys that have none.
+# The example prices, for the keys that have none (from the month's
+# start: nothing is issued yet, so any effective_from is accepted).
 while read -r kind key hourly monthly; do
     [ "$key" = - ] && key=
     if ! manage price history "$kind" ${key:+"$key"} >/dev/null 2>&1; then

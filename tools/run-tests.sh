@@ -3,7 +3,8 @@
 # installs and starts the services the functional tests use (RabbitMQ,
 # MariaDB, PostgreSQL, with oslo.db's openstack_citest user), installs tox
 # in .venv-tools and runs each tox environment of $TOX_ENVS (default: the
-# unit tests, the functional tests and pep8) even when one fails.
+# unit tests, the functional tests, pep8 and the docs and release notes
+# builds) even when one fails.
 #
 # The run ends with one line, "N passed, N failed, N skipped", over every
 # environment: a stestr environment counts its tests (its last stestr
@@ -52,7 +53,7 @@ for row in csv.DictReader(sys.stdin):
 print(counts["passed"], counts["failed"], counts["skipped"])'
 }
 
-IFS=, read -ra envs <<< "${TOX_ENVS:-py3,functional,pep8}"
+IFS=, read -ra envs <<< "${TOX_ENVS:-py3,functional,pep8,docs,releasenotes}"
 passed=0 failed=0 skipped=0
 for env in "${envs[@]}"; do
     before=$(next_run)
