@@ -11,6 +11,8 @@ from rintik.db import engine as db_engine
 from rintik.db import migration
 from rintik.tests import base
 
+[HEAD] = status.head_revisions()
+
 CI = bool(os.environ.get('CI'))
 Code = upgradecheck.Code
 
@@ -40,11 +42,12 @@ class DatabaseAtHeadMariaDBTest(test_fixtures.OpportunisticDBTestMixin,
     def test_never_migrated_then_behind_then_at_head(self):
         self.assertEqual(
             (Code.FAILURE, 'The database is at revision none (never '
-                           'migrated), not at 0003: run "rintik-manage db '
-                           'sync".'), self.at_head())
+                           'migrated), not at %s: run "rintik-manage db '
+                           'sync".' % HEAD), self.at_head())
         migration.upgrade('0002')
         self.assertEqual(
-            (Code.FAILURE, 'The database is at revision 0002, not at 0003: '
-                           'run "rintik-manage db sync".'), self.at_head())
+            (Code.FAILURE, 'The database is at revision 0002, not at %s: '
+                           'run "rintik-manage db sync".' % HEAD),
+            self.at_head())
         migration.upgrade('head')
         self.assertEqual((Code.SUCCESS, None), self.at_head())
