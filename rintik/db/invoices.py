@@ -230,7 +230,8 @@ def delete_billing_state(context):
     and billing projects (reset_billing)."""
     session = context.session
     for model in (models.BalanceTransaction, models.Balance,
-                  models.InvoiceSegment, models.Invoice,
+                  models.InvoiceSegment, models.UnpaidAction,
+                  models.UnpaidStep, models.Invoice,
                   models.Notification, models.UsageChange, models.Project):
         session.execute(model.__table__.delete())
 

@@ -542,8 +542,14 @@ class DashboardFlowTestCase(DashboardClientTestCase):
         for transaction in self.get(
                 'balance/project-a/transaction_by_project/', **member):
             self.assertTransaction(transaction, 'member transactions')
-        self.assertEqual([], self.get('notification/?tenant_id=project-a',
-                                      **member))
+        titles = [notification['title'] for notification in self.get(
+            'notification/?tenant_id=project-a', **member)]
+        # Newest first: finish, top-down, top-up, rollback, finish.
+        self.assertEqual(
+            ['Invoice %d paid' % january_id, 'Balance top-down',
+             'Balance top-up', 'Invoice %d is unpaid again' % january_id,
+             'Invoice %d paid' % january_id], titles[:5])
+        self.assertEqual('Invoice %d for 2026-01' % january_id, titles[-1])
         reader = {'token': fixtures.READER_B_TOKEN}
         invoices = self.get('invoice/simple_list/?tenant_id=project-b',
                             **reader)
