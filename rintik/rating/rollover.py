@@ -290,7 +290,10 @@ class Rollover:
 
     def _notices(self, project_id, invoice, lines, totals, settled):
         """The project's notices of an invoice this run issues: issued,
-        and paid when the balance paid it."""
+        and paid when the balance paid it; none for an invoice without
+        lines."""
+        if not lines:
+            return []
         currency = self.policy.currency
         notices = [events.invoice_issued(project_id, invoice, lines, totals,
                                          self.tax_percent, currency)]
