@@ -166,7 +166,7 @@ class FailureTest(OutboxTestCase):
             summary = self.send(cron(3) + MINUTE)
         self.assertEqual((1, 2), (summary.sent, summary.failed))
         self.assertEqual(1, self.smtp.greetings)
-        self.assertEqual(['ops@cloud.example'],
+        self.assertEqual([['ops@cloud.example']],
                          [to for _f, to, _m in self.smtp.messages])
         self.assertIn("SMTPRecipientsRefused: {'a@x.example': (550, "
                       "b'No such user')}", self.row().last_error)
