@@ -3,6 +3,7 @@
 import inspect
 
 from rintik.manage import billing
+from rintik.manage import cloud
 from rintik.manage import db
 from rintik.manage import metering
 from rintik.manage import notification
@@ -21,6 +22,7 @@ CATEGORIES = {
     'invoice': billing.InvoiceCommands,
     'invoice-rollover': billing.RolloverCommand,
     'notification': notification.NotificationCommands,
+    'check-openstack': cloud.CheckOpenStackCommand,
 }
 
 
