@@ -179,7 +179,6 @@ class InvoiceCommands(_Commands):
         print('subtotal %s tax %s total %s' % (
             body['subtotal'], body['tax'], body['total']))
 
-
     @base.args('--now', default=None,
                help='Run as if it were this moment (default: now).')
     @base.args('--dry-run', action='store_true',

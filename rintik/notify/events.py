@@ -81,33 +81,39 @@ def invoice_issued(project_id, invoice, lines, totals, tax_percent,
                    'tax': _money(totals.tax, currency), 'total': total})
 
 
+def _invoice_notice(invoice, event, title, text, balance_verb, moved,
+                    currency, **facts):
+    """A notice about a state change of ``invoice``, saying how much
+    money ``moved`` to or from the balance (``balance_verb``)."""
+    if moved > 0:
+        text += '; %s %s was %s the balance' % (
+            currency, _money(moved, currency), balance_verb)
+    facts = {name: _money(amount, currency)
+             for name, amount in facts.items()}
+    return Notice(invoice.project_id, event, title, text[:255],
+                  dict(facts, invoice_id=invoice.id, text=text + '.',
+                       currency=currency))
+
+
 def invoice_paid(invoice, total, deducted, currency):
     """An invoice paid: by ``finish`` or from the balance at rollover."""
-    text = 'Invoice %d for %s (total %s %s) is paid' % (
-        invoice.id, _period(invoice), currency, _money(total, currency))
-    if deducted > 0:
-        text += '; %s %s was deducted from the balance' % (
-            currency, _money(deducted, currency))
-    return Notice(invoice.project_id, INVOICE_PAID,
-                  'Invoice %d paid' % invoice.id, text[:255],
-                  {'invoice_id': invoice.id, 'text': text + '.',
-                   'total': _money(total, currency),
-                   'deducted': _money(deducted, currency),
-                   'currency': currency})
+    return _invoice_notice(
+        invoice, INVOICE_PAID, 'Invoice %d paid' % invoice.id,
+        'Invoice %d for %s (total %s %s) is paid' % (
+            invoice.id, _period(invoice), currency,
+            _money(total, currency)),
+        'deducted from', deducted, currency, total=total,
+        deducted=deducted)
 
 
 def invoice_rolled_back(invoice, refunded, currency):
     """A paid invoice set back to unpaid."""
-    text = 'Invoice %d for %s is unpaid again' % (invoice.id,
-                                                 _period(invoice))
-    if refunded > 0:
-        text += '; %s %s was refunded to the balance' % (
-            currency, _money(refunded, currency))
-    return Notice(invoice.project_id, INVOICE_ROLLED_BACK,
-                  'Invoice %d is unpaid again' % invoice.id, text[:255],
-                  {'invoice_id': invoice.id, 'text': text + '.',
-                   'refunded': _money(refunded, currency),
-                   'currency': currency})
+    return _invoice_notice(
+        invoice, INVOICE_ROLLED_BACK,
+        'Invoice %d is unpaid again' % invoice.id,
+        'Invoice %d for %s is unpaid again' % (invoice.id,
+                                               _period(invoice)),
+        'refunded to', refunded, currency, refunded=refunded)
 
 
 def balance_changed(project_id, action, amount, balance, description,

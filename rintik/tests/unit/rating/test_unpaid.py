@@ -1,8 +1,6 @@
 """invoice unpaid-actions and check-openstack against a fake OpenStack
 cloud spoken to over HTTP by openstacksdk."""
 
-import datetime
-
 from keystoneauth1 import loading as ks_loading
 
 from rintik.common import openstack
