@@ -128,8 +128,11 @@ class _Delivery:
         except (smtplib.SMTPException, OSError) as error:
             self._failed(row, _reason(error))
         else:
-            db_notifications.mark_sent(self.context, row.id,
-                                       ', '.join(recipients), self.now)
+            # A project's notice names the addresses it went to; the
+            # admins' stay "Admin" (dashboard-api.md).
+            db_notifications.mark_sent(
+                self.context, row.id, row.recipient if row.project_id is None
+                else ','.join(recipients), self.now)
             self.summary.sent += 1
 
     def _connect(self):

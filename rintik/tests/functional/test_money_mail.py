@@ -77,7 +77,7 @@ class MoneyMailTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
         stored = {row.message_id: row.recipient for project in ('p1', 'p2')
                   for row in notifications.list_notifications(self.context,
                                                               project)}
-        self.assertEqual(stored, {message['Message-ID']: ', '.join(to)
+        self.assertEqual(stored, {message['Message-ID']: ','.join(to)
                                   for _sender, to, message in
                                   smtp.messages})
 

@@ -18,6 +18,7 @@ import webob
 
 from rintik.api import app
 from rintik import context
+from rintik.db import notifications
 from rintik.rating import rollover
 from rintik.tests import base
 from rintik.tests.unit.api import fixtures
@@ -460,8 +461,16 @@ class DashboardFlowTestCase(DashboardClientTestCase):
         self.assertIs(False, unread['is_read'])
         read = self.get('notification/%d/set_read/' % first['id'])
         self.assertIs(True, read['is_read'])
+        # Once mailed, resend queues the e-mail again.
+        admin, now = context.get_admin_context(), datetime.datetime.now(
+            datetime.timezone.utc)
+        notifications.mark_sent(admin, first['id'], 'Admin', now)
+        self.assertNotIn(first['id'], [
+            row.id for row in notifications.due(admin, now, 1000)])
         self.assertNotification(
             self.get('notification/%d/resend/' % first['id']), 'resend')
+        self.assertIn(first['id'], [row.id for row in notifications.due(
+            admin, datetime.datetime.now(datetime.timezone.utc), 1000)])
 
     def admin_overview(self):
         for chart in ('total_resource', 'active_resource'):

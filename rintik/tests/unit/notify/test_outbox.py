@@ -65,7 +65,7 @@ class DeliveryTest(OutboxTestCase):
             self.assertIn(expected, text)
         self.assertIn('<td>USD 33.30</td>', self.body(message, 'html'))
         row = self.row()
-        self.assertEqual((True, None, None, 'a@x.example, b@y.example'),
+        self.assertEqual((True, None, None, 'a@x.example,b@y.example'),
                          (row.sent_status, row.send_after, row.last_error,
                           row.recipient))
         self.assertEqual((0, 0), (self.send(cron(2) + 2 * MINUTE).sent,
@@ -83,6 +83,8 @@ class DeliveryTest(OutboxTestCase):
         self.assertEqual('Unpriced usage', message['Subject'])
         self.assertIn('1 invoice segments issued by the rollover have no '
                       'price.', self.body(message, 'plain'))
+        self.assertEqual((True, 'Admin'), (self.row(None).sent_status,
+                                           self.row(None).recipient))
 
     def test_no_address_is_recorded_and_not_retried(self):
         self.issue()
