@@ -1,6 +1,7 @@
 """notification send against a real SMTP server (aiosmtpd)."""
 
 import datetime
+import io
 import smtplib
 from unittest import mock
 
@@ -8,6 +9,8 @@ import fixtures
 
 from rintik.db import invoices as db_invoices
 from rintik.db import notifications
+from rintik.manage import base
+from rintik.manage import notification
 from rintik.notify import outbox
 from rintik.tests import smtp_server
 from rintik.tests.unit.notify import test_notices
@@ -194,3 +197,20 @@ class RolloverTest(OutboxTestCase):
         self.assertEqual((0, []), (self.smtp.greetings, self.smtp.messages))
         self.assertEqual(2, len(notifications.due(self.context, cron(2),
                                                   10)))
+
+
+class CommandTest(OutboxTestCase):
+
+    def test_notification_send_prints_its_count_and_fails_if_none_went(self):
+        out = self.useFixture(fixtures.MockPatch('sys.stdout',
+                                                 io.StringIO())).mock
+        self.issue()
+        self.smtp.stop()
+        command = notification.NotificationCommands(self.conf)
+        error = self.assertRaises(base.CommandError, command.send)
+        self.assertEqual('No e-mail could be delivered.', str(error))
+        self.smtp.start()
+        notifications.queue_again(self.context, self.row().id, at(2))
+        command.send()
+        self.assertEqual('Sent 0 e-mails, 1 failed\nSent 1 e-mails, '
+                         '0 failed\n', out.getvalue())

@@ -1,12 +1,20 @@
 """invoice unpaid-actions and check-openstack against a fake OpenStack
 cloud spoken to over HTTP by openstacksdk."""
 
+import io
+import json
+import os
+
+import fixtures
 from keystoneauth1 import loading as ks_loading
 
 from rintik.common import openstack
 from rintik.db import notifications
 from rintik.db import unpaid as db_unpaid
 from rintik import exception
+from rintik.manage import base
+from rintik.manage import billing
+from rintik.manage import cloud
 from rintik.rating import actions
 from rintik.rating import unpaid
 from rintik.tests import fake_openstack
@@ -251,3 +259,65 @@ class CheckOpenStackTest(CloudTestCase):
         [result] = openstack.check(self.conf)
         self.assertEqual(('credentials', False), (result.name, result.ok))
         self.assertNotIn('secret', result.detail)
+
+
+class CommandTest(CloudTestCase):
+    """The rintik-manage commands: their output and exit status."""
+
+    def setUp(self):
+        super().setUp()
+        self.out = self.useFixture(fixtures.MockPatch(
+            'sys.stdout', io.StringIO())).mock
+
+    def test_check_openstack_prints_each_check(self):
+        cloud.CheckOpenStackCommand(self.conf)()
+        self.assertEqual(
+            ['OK   credentials: token for user rintik-user in project '
+             'admin-project', 'OK   admin role: roles: admin, reader'],
+            self.out.getvalue().splitlines()[:2])
+
+    def test_check_openstack_fails_without_the_admin_role(self):
+        self.cloud.roles = ['member']
+        error = self.assertRaises(base.CommandError,
+                                  cloud.CheckOpenStackCommand(self.conf))
+        self.assertEqual('Failed: admin role', str(error))
+
+    def test_a_clouds_yaml_cloud_is_used(self):
+        directory = self.useFixture(fixtures.TempDir()).path
+        path = os.path.join(directory, 'clouds.yaml')
+        with open(path, 'w') as stream:
+            json.dump({'clouds': {'billing': {
+                'auth_type': 'v3password', 'region_name': 'RegionOne',
+                'auth': {'auth_url': self.cloud.auth_url,
+                         'username': 'rintik', 'password': 'secret',
+                         'project_name': 'admin',
+                         'user_domain_name': 'Default',
+                         'project_domain_name': 'Default'}}}}, stream)
+        self.useFixture(fixtures.EnvironmentVariable('OS_CLIENT_CONFIG_FILE',
+                                                     path))
+        self.config(group='openstack', cloud='billing',
+                    auth_url='http://127.0.0.1:9/unused')
+        self.assertTrue(all(result.ok
+                            for result in openstack.check(self.conf)))
+        self.assertEqual(1, self.cloud.tokens)
+
+    def test_unpaid_actions_reports_and_exits_1_on_a_refusal(self):
+        self.config(group='unpaid_invoice', step=['1 delete_resources'])
+        self.price('1.00')
+        self.enable(at(1))
+        self.live('i1', at(1, 10), at(1, 11))
+        self.rollover(cron(2))
+        commands = billing.InvoiceCommands(self.conf)
+        commands.unpaid_actions('2026-02-01T12:00:00', True)
+        error = self.assertRaises(base.CommandError,
+                                  commands.unpaid_actions,
+                                  '2026-02-02T00:00:00', False)
+        self.assertIn('1 steps or resource actions failed', str(error))
+        self.assertIn('Nothing to do.\n', self.out.getvalue())
+        self.assertIn('1:delete_resources refused', self.out.getvalue())
+
+    def test_a_bad_step_is_a_handled_error(self):
+        self.config(group='unpaid_invoice', step=['soon send_message'])
+        self.assertRaises(base.CommandError,
+                          billing.InvoiceCommands(self.conf).unpaid_actions,
+                          None, True)
