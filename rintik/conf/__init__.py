@@ -10,6 +10,9 @@ from rintik.conf import default
 from rintik.conf import healthcheck
 from rintik.conf import messaging
 from rintik.conf import notification
+from rintik.conf import openstack
+from rintik.conf import smtp
+from rintik.conf import unpaid_invoice
 
 CONF = cfg.CONF
 
@@ -21,3 +24,6 @@ billing.register_opts(CONF)
 api.register_opts(CONF)
 coordination.register_opts(CONF)
 healthcheck.register_opts(CONF)
+smtp.register_opts(CONF)
+openstack.register_opts(CONF)
+unpaid_invoice.register_opts(CONF)

@@ -96,6 +96,15 @@ OPTS = [
              'listener. Sets [oslo_messaging_rabbit] '
              'rabbit_qos_prefetch_count unless that is set explicitly; '
              'unlimited prefetch would pull a whole backlog into memory.'),
+    cfg.StrOpt(
+        'template_dir',
+        help='Directory of Jinja2 templates that override the packaged '
+             'ones for e-mail and notification-centre bodies. A file '
+             'named <event>.html or <event>.txt (for example '
+             'invoice_issued.txt), or message.html / message.txt for '
+             'every event without its own template, replaces the packaged '
+             'template of that name; templates not found here come from '
+             'Rintik.'),
 ]
 
 

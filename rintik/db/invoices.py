@@ -230,9 +230,10 @@ def delete_billing_state(context):
     and billing projects (reset_billing)."""
     session = context.session
     for model in (models.BalanceTransaction, models.Balance,
-                  models.InvoiceSegment, models.Invoice,
-                  models.Notification, models.UsageChange, models.Project,
-                  models.LiveGroup, models.LiveTotal, models.LiveInvoice):
+                  models.InvoiceSegment, models.UnpaidAction,
+                  models.UnpaidStep, models.LiveGroup, models.LiveTotal,
+                  models.LiveInvoice, models.Invoice, models.Notification,
+                  models.UsageChange, models.Project):
         session.execute(model.__table__.delete())
     session.execute(models.LiveState.__table__.update().values(
         generation=None))

@@ -323,6 +323,7 @@ class Notification(Base):
     __tablename__ = 'notifications'
     __table_args__ = (
         sa.Index('notifications_project_idx', 'project_id'),
+        sa.Index('notifications_send_after_idx', 'send_after'),
     )
     id = sa.Column(sa.Integer, primary_key=True)
     project_id = sa.Column(types.Identifier(64), nullable=True)
@@ -333,6 +334,56 @@ class Notification(Base):
     sent_status = sa.Column(sa.Boolean, nullable=False, default=False)
     is_read = sa.Column(sa.Boolean, nullable=False, default=False)
     created_at = sa.Column(types.UTCDateTime, nullable=False)
+    # The e-mail outbox: what happened (``event``, its facts as JSON in
+    # ``data``), the Message-ID every delivery attempt carries, and when
+    # the next attempt is due (null: nothing to send).
+    event = sa.Column(sa.String(32), nullable=True)
+    data = sa.Column(sa.Text, nullable=True)
+    message_id = sa.Column(sa.String(255), nullable=True)
+    send_after = sa.Column(types.UTCDateTime, nullable=True)
+    attempts = sa.Column(sa.Integer, nullable=False, default=0,
+                         server_default='0')
+    last_error = sa.Column(sa.Text, nullable=True)
+    sent_at = sa.Column(types.UTCDateTime, nullable=True)
+
+
+class UnpaidStep(Base):
+    """An unpaid-invoice step taken for one invoice (at most once)."""
+
+    __tablename__ = 'unpaid_steps'
+    __table_args__ = (
+        sa.UniqueConstraint('invoice_id', 'step',
+                            name='uniq_unpaid_steps0invoice0step'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    invoice_id = sa.Column(sa.Integer, sa.ForeignKey('invoices.id'),
+                           nullable=False)
+    # ``DAYS:ACTION`` of the [unpaid_invoice] step.
+    step = sa.Column(sa.String(64), nullable=False)
+    taken_at = sa.Column(types.UTCDateTime, nullable=False)
+
+
+class UnpaidAction(Base):
+    """What a step did to one OpenStack resource, so that a failure is
+    retried and a stop can be undone on payment."""
+
+    __tablename__ = 'unpaid_actions'
+    __table_args__ = (
+        sa.UniqueConstraint('invoice_id', 'step', 'resource_type',
+                            'resource_id',
+                            name='uniq_unpaid_actions0resource'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    invoice_id = sa.Column(sa.Integer, sa.ForeignKey('invoices.id'),
+                           nullable=False)
+    step = sa.Column(sa.String(64), nullable=False)
+    resource_type = sa.Column(sa.String(32), nullable=False)
+    resource_id = sa.Column(types.Identifier(255), nullable=False)
+    # done | failed | restored | restore_failed
+    status = sa.Column(sa.String(16), nullable=False)
+    error = sa.Column(sa.Text, nullable=True)
+    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    updated_at = sa.Column(types.UTCDateTime, nullable=False)
 
 
 class RatingState(Base):

@@ -8,6 +8,7 @@ from rintik.db import ratecard as db_ratecard
 from rintik.db import settings as db_settings
 from rintik import exception
 from rintik.manage import base
+from rintik.manage import cloud
 from rintik.rating import invoicing
 from rintik.rating import prices
 from rintik.rating import rollover
@@ -184,6 +185,15 @@ class InvoiceCommands(_Commands):
              'adjustment': line.adjustment} for line in lines])
         print('subtotal %s tax %s total %s' % (
             body['subtotal'], body['tax'], body['total']))
+
+    @base.args('--now', default=None,
+               help='Run as if it were this moment (default: now).')
+    @base.args('--dry-run', action='store_true',
+               help='Print what would be done; call nothing, record '
+                    'nothing.')
+    def unpaid_actions(self, now, dry_run):
+        """Run the configured unpaid-invoice steps (cron: daily)."""
+        cloud.unpaid_actions(self.conf, self.context, _now(now), dry_run)
 
 
 class RolloverCommand(_Commands):

@@ -3,8 +3,10 @@
 import inspect
 
 from rintik.manage import billing
+from rintik.manage import cloud
 from rintik.manage import db
 from rintik.manage import metering
+from rintik.manage import notification
 
 # category -> command class; a class with __call__ is a single command,
 # otherwise each public method is an action of the category.
@@ -19,6 +21,8 @@ CATEGORIES = {
     'billing': billing.BillingCommands,
     'invoice': billing.InvoiceCommands,
     'invoice-rollover': billing.RolloverCommand,
+    'notification': notification.NotificationCommands,
+    'check-openstack': cloud.CheckOpenStackCommand,
 }
 
 # Commands that run on a database whose schema is not at head (or that
@@ -57,9 +61,11 @@ def add_command_parsers(subparsers):
         actions = parser.add_subparsers(dest='action')
         actions.required = True
         for name, func in _actions(command_class):
-            action = actions.add_parser(name, help=(func.__doc__ or '')
-                                        .strip().splitlines()[0]
-                                        if func.__doc__ else None)
+            # invoice unpaid_actions is spelt unpaid-actions (CLI.md).
+            action = actions.add_parser(
+                name.replace('_', '-'),
+                help=(func.__doc__ or '').strip().splitlines()[0]
+                if func.__doc__ else None)
             action.set_defaults(action_name=name)
             _add_arguments(action, func)
 

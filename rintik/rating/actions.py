@@ -2,6 +2,7 @@
 
 import decimal
 
+from rintik import conf as rintik_conf
 from rintik.db import balances
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
@@ -9,6 +10,8 @@ from rintik.db import ratecard as db_ratecard
 from rintik.db import rating_state
 from rintik.db import settings as db_settings
 from rintik import exception
+from rintik.notify import centre
+from rintik.notify import events
 
 ZERO = decimal.Decimal(0)
 
@@ -48,6 +51,8 @@ def finish(context, invoice_id, skip_balance, now, caused_by,
                     'The balance does not cover the invoice total.')
         db_invoices.set_state(context, invoice.id, db_invoices.FINISHED,
                               now, deducted, now)
+        centre.store(context, [events.invoice_paid(
+            invoice, invoice.total, deducted, _currency())], now)
 
 
 def rollback_to_unpaid(context, invoice_id, skip_balance, now, caused_by,
@@ -59,13 +64,36 @@ def rollback_to_unpaid(context, invoice_id, skip_balance, now, caused_by,
     with main_context_manager.writer.using(context):
         invoice = _locked(context, invoice_id, db_invoices.FINISHED,
                           'rolled back')
+        refunded = ZERO
         if not skip_balance and invoice.deducted > 0:
+            refunded = invoice.deducted
             balances.record(context, invoice.project_id, balances.TOP_UP,
                             invoice.deducted, 'Refund of invoice %d'
                             % invoice.id, now, invoice.id,
                             caused_by=caused_by, request_id=request_id)
         db_invoices.set_state(context, invoice.id, db_invoices.UNPAID, None,
                               ZERO, now)
+        centre.store(context, [events.invoice_rolled_back(
+            invoice, refunded, _currency())], now)
+
+
+def change_balance(context, project_id, action, amount, description, now,
+                   caused_by, request_id=None):
+    """Top a project's balance up or down and notify the project, in one
+    transaction; Invalid when a top-down would go below zero. Returns
+    the ledger transaction's id."""
+    with main_context_manager.writer.using(context):
+        transaction_id = balances.record(
+            context, project_id, action, amount, description, now,
+            caused_by=caused_by, request_id=request_id)
+        centre.store(context, [events.balance_changed(
+            project_id, action, amount, balances.amount(context, project_id),
+            description, _currency())], now)
+    return transaction_id
+
+
+def _currency():
+    return rintik_conf.CONF.billing.currency
 
 
 def reset(context, keep_prices):

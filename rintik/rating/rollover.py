@@ -22,6 +22,8 @@ from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
 from rintik.db import notifications
 from rintik.db import rating_state
+from rintik.notify import centre
+from rintik.notify import events
 from rintik.rating import invoicing
 from rintik.rating import ratecard
 from rintik.rating import settings
@@ -121,15 +123,23 @@ class Rollover:
         projects = db_invoices.projects(self.context)
         for index in range(0, len(projects), CHUNK):
             self._chunk(projects[index:index + CHUNK])
-        if self.summary.unpriced_segments:
-            notifications.add(
-                self.context, None, 'Unpriced usage',
-                'Usage without a price was charged 0',
-                '<p>%d invoice segments issued by the rollover have no '
-                'price. See <code>rintik-manage usage unpriced</code>.</p>'
-                % self.summary.unpriced_segments, notifications.ADMIN,
-                self.now)
+        self._notify_admins()
         return self.summary
+
+    def _notify_admins(self):
+        """One summary each of unpriced segments and of notifications
+        quarantined since the previous rollover."""
+        notices = []
+        if self.summary.unpriced_segments:
+            notices.append(events.unpriced_usage(
+                self.summary.unpriced_segments))
+        quarantined = notifications.quarantined_since(
+            self.context, rating_state.get(self.context).last_rollover_at)
+        if quarantined:
+            notices.append(events.quarantined(quarantined))
+        if notices:
+            with main_context_manager.writer.using(self.context):
+                centre.store(self.context, notices, self.now)
 
     def needed_periods(self, project, running, pending_recorded):
         """(start, end) of the periods the project has an invoice for: from
@@ -241,7 +251,7 @@ class Rollover:
         usage = {}
         for row in db_invoices.usage(self.context, list(closing), start, end):
             usage.setdefault(row.project_id, []).append(row)
-        issued, segment_rows, consumed = {}, [], []
+        issued, segment_rows, consumed, notices = {}, [], [], []
         for project_id, invoices in sorted(closing.items()):
             project_changes = changes.get(project_id, [])
             placed = invoicing.placed(invoicing.adjustments(
@@ -256,6 +266,8 @@ class Rollover:
                                           self.policy.currency)
                 issued[invoice.id] = self._settle(project_id, invoice,
                                                   totals)
+                notices.extend(self._notices(project_id, invoice, lines,
+                                             totals, issued[invoice.id]))
                 segment_rows.extend(_segment_row(invoice.id, line)
                                     for line in lines)
                 done.unpriced_segments += sum(
@@ -263,6 +275,7 @@ class Rollover:
         db_invoices.issue_invoices(self.context, issued, segment_rows,
                                    self.now)
         db_invoices.consume_changes(self.context, consumed)
+        centre.store(self.context, notices, self.now)
         rating_state.issued(self.context.session, end)
         done.issued += len(issued)
 
@@ -274,6 +287,21 @@ class Rollover:
             rows, invoice.period_start, invoice.period_end, self.windows,
             self.card, invoice.period_end, self.policy)
         return invoicing.lines_of(charged, names)
+
+    def _notices(self, project_id, invoice, lines, totals, settled):
+        """The project's notices of an invoice this run issues: issued,
+        and paid when the balance paid it; none for an invoice without
+        lines."""
+        if not lines:
+            return []
+        currency = self.policy.currency
+        notices = [events.invoice_issued(project_id, invoice, lines, totals,
+                                         self.tax_percent, currency)]
+        if settled['deducted']:
+            notices.append(events.invoice_paid(invoice, totals.total,
+                                               settled['deducted'],
+                                               currency))
+        return notices
 
     def _settle(self, project_id, invoice, totals):
         """State and totals of an invoice this transaction closes; pays it

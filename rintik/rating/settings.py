@@ -1,6 +1,9 @@
 """The operator settings the API and rintik-manage expose, typed."""
 
+import base64
+import binascii
 import dataclasses
+import re
 
 from rintik.db import settings as db_settings
 from rintik import exception
@@ -23,6 +26,11 @@ SPECS = {
     'invoice_auto_deduct_balance': SettingSpec(bool, False),
     'how_to_top_up': SettingSpec(str, ''),
 }
+
+# The company logo shown on invoices and e-mail: base64 of at most this
+# many bytes (the API's 1 MiB body limit holds its base64 text).
+MAX_LOGO_BYTES = 512 * 1024
+EMAIL = re.compile(r'^[^@\s,]+@[^@\s,]+\.[^@\s,]+$')
 
 _TRUE = ('true', '1', 'yes', 'on')
 _FALSE = ('false', '0', 'no', 'off')
@@ -63,7 +71,33 @@ def validate(name, value):
             name, {bool: 'boolean', str: 'string'}[spec.type]))
     if name == 'invoice_tax' and not 0 <= value <= 100:
         raise invalid('invoice_tax must be between 0 and 100.')
+    if name == 'email_admin':
+        return email_list(value, name)
+    if name == 'company_logo':
+        _check_logo(value)
     return value
+
+
+def email_list(text, field):
+    """A comma list of e-mail addresses, normalised (``a@x,b@y``);
+    Invalid naming ``field`` when an address is not valid."""
+    addresses = [part.strip() for part in text.split(',') if part.strip()]
+    bad = [address for address in addresses if not EMAIL.match(address)]
+    if bad:
+        raise exception.Invalid('Enter valid e-mail addresses: %s'
+                                % ', '.join(bad), field=field)
+    return ','.join(addresses)
+
+
+def _check_logo(text):
+    try:
+        size = len(base64.b64decode(text, validate=True))
+    except (binascii.Error, ValueError):
+        raise exception.Invalid('company_logo must be base64.',
+                                field='company_logo')
+    if size > MAX_LOGO_BYTES:
+        raise exception.Invalid('company_logo must be at most %d bytes.'
+                                % MAX_LOGO_BYTES, field='company_logo')
 
 
 def parse_text(name, text):
@@ -83,5 +117,6 @@ def parse_text(name, text):
 
 def set_setting(context, name, value):
     """Validate and store one setting; returns the stored value."""
-    db_settings.store_setting(context, name, validate(name, value))
+    value = validate(name, value)
+    db_settings.store_setting(context, name, value)
     return value

@@ -9,6 +9,7 @@ from rintik.billing import money
 from rintik.db import balances
 from rintik.db import invoices as db_invoices
 from rintik import exception
+from rintik.rating import actions
 from rintik.rating import prices
 from rintik.rating import views
 
@@ -111,7 +112,7 @@ class BalanceController(base.Controller):
                                     'allows.' % common.currency(),
                                     field='amount')
         context = pecan.request.context
-        transaction_id = balances.record(
+        transaction_id = actions.change_balance(
             context, project, action, amount, body.get('description'),
             common.now(), **common.actor())
         return common.created(transaction_object(

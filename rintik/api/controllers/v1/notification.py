@@ -111,8 +111,10 @@ class NotificationController(base.Controller):
 
     @pecan.expose('json')
     def resend(self, notification_id):
-        # E-mail delivery is not built yet: the record is returned as is
-        # and its sent_status tells the truth.
+        """Queue the e-mail again; ``notification send`` delivers it with
+        the same Message-ID."""
         context = pecan.request.context
-        return notification_object(context,
-                                   self._visible(notification_id, 'resend'))
+        row = self._visible(notification_id, 'resend')
+        db_notifications.queue_again(context, row.id, common.now())
+        return notification_object(
+            context, db_notifications.get_notification(context, row.id))

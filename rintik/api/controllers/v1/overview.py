@@ -1,17 +1,15 @@
 """``/api/admin_overview/`` and ``/api/project_overview/``: the charts,
 and a project's notification addresses."""
 
-import re
-
 import pecan
 
 from rintik.api.controllers import base
 from rintik.api.controllers.v1 import common
-from rintik.api import errors
 from rintik.api import utils
 from rintik.db import invoices as db_invoices
 from rintik import exception
 from rintik.rating import overview
+from rintik.rating import settings
 from rintik.rating import views
 
 CHARTS = {
@@ -20,7 +18,6 @@ CHARTS = {
     'price_total_resource': True,
     'price_active_resource': True,
 }
-EMAIL = re.compile(r'^[^@\s,]+@[^@\s,]+\.[^@\s,]+$')
 EMAIL_SCHEMA = {
     'type': 'object',
     'properties': {'email_notification': {'type': 'string'}},
@@ -46,12 +43,7 @@ class AdminOverviewController(base.Controller):
 
 def parse_emails(text):
     """A comma list of addresses, normalised; 400 on an invalid one."""
-    addresses = [part.strip() for part in text.split(',') if part.strip()]
-    bad = [address for address in addresses if not EMAIL.match(address)]
-    if bad:
-        raise errors.InvalidFields({'email_notification': [
-            'Enter valid e-mail addresses: %s' % ', '.join(bad)]})
-    return ','.join(addresses)
+    return settings.email_list(text, 'email_notification')
 
 
 class ProjectOverviewController(base.Controller):

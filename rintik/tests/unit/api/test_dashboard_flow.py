@@ -18,6 +18,7 @@ import webob
 
 from rintik.api import app
 from rintik import context
+from rintik.db import notifications
 from rintik.rating import rollover
 from rintik.tests import base
 from rintik.tests.unit.api import fixtures
@@ -460,8 +461,16 @@ class DashboardFlowTestCase(DashboardClientTestCase):
         self.assertIs(False, unread['is_read'])
         read = self.get('notification/%d/set_read/' % first['id'])
         self.assertIs(True, read['is_read'])
+        # Once mailed, resend queues the e-mail again.
+        admin, now = context.get_admin_context(), datetime.datetime.now(
+            datetime.timezone.utc)
+        notifications.mark_sent(admin, first['id'], 'Admin', now)
+        self.assertNotIn(first['id'], [
+            row.id for row in notifications.due(admin, now, 1000)])
         self.assertNotification(
             self.get('notification/%d/resend/' % first['id']), 'resend')
+        self.assertIn(first['id'], [row.id for row in notifications.due(
+            admin, datetime.datetime.now(datetime.timezone.utc), 1000)])
 
     def admin_overview(self):
         for chart in ('total_resource', 'active_resource'):
@@ -542,8 +551,14 @@ class DashboardFlowTestCase(DashboardClientTestCase):
         for transaction in self.get(
                 'balance/project-a/transaction_by_project/', **member):
             self.assertTransaction(transaction, 'member transactions')
-        self.assertEqual([], self.get('notification/?tenant_id=project-a',
-                                      **member))
+        titles = [notification['title'] for notification in self.get(
+            'notification/?tenant_id=project-a', **member)]
+        # Newest first: finish, top-down, top-up, rollback, finish.
+        self.assertEqual(
+            ['Invoice %d paid' % january_id, 'Balance top-down',
+             'Balance top-up', 'Invoice %d is unpaid again' % january_id,
+             'Invoice %d paid' % january_id], titles[:5])
+        self.assertEqual('Invoice %d for 2026-01' % january_id, titles[-1])
         reader = {'token': fixtures.READER_B_TOKEN}
         invoices = self.get('invoice/simple_list/?tenant_id=project-b',
                             **reader)

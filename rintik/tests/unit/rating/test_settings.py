@@ -1,6 +1,7 @@
 """Typed settings and billing windows (PRODUCT.md §2.9; dashboard-api.md
 "Settings")."""
 
+import base64
 import io
 
 import fixtures
@@ -32,8 +33,11 @@ class SettingsTest(RatingTestCase):
         ('invoice_tax', 0), ('invoice_tax', 11), ('invoice_tax', 100),
         ('invoice_auto_deduct_balance', True),
         ('invoice_auto_deduct_balance', False),
-        ('company_name', 'PT Rintik'), ('email_admin', 'a@x.id, b@y.id'),
-        ('how_to_top_up', ''),
+        ('company_name', 'PT Rintik'), ('email_admin', 'a@x.id,b@y.id'),
+        ('email_admin', ''), ('how_to_top_up', ''),
+        ('company_logo', 'iVBORw0KGgo='),
+        ('company_logo', base64.b64encode(
+            b'\0' * settings.MAX_LOGO_BYTES).decode()),
     ]
     INVALID = [
         ('invoice_tax', -1), ('invoice_tax', 101), ('invoice_tax', True),
@@ -41,6 +45,11 @@ class SettingsTest(RatingTestCase):
         ('invoice_auto_deduct_balance', 1),
         ('invoice_auto_deduct_balance', 'true'),
         ('company_name', 5), ('company_logo', None),
+        ('email_admin', 'ops'), ('email_admin', 'a@x.id, b@'),
+        ('email_admin', 'a@x.id;b@y.id'), ('company_logo', 'not base64!'),
+        ('company_logo', 'iVBORw0KGgo'),
+        ('company_logo', base64.b64encode(
+            b'\0' * (settings.MAX_LOGO_BYTES + 1)).decode()),
         ('billing_enabled', True), ('billing_enabled', False),
         ('unknown', 'x'),
     ]
@@ -73,6 +82,18 @@ class SettingsTest(RatingTestCase):
             self.assertRaises(exception.Invalid, settings.set_setting,
                               self.context, name, value)
         self.assertEqual(DEFAULTS, settings.all_settings(self.context))
+
+    def test_admin_addresses_are_normalised(self):
+        self.assertEqual('a@x.id,b@y.id', settings.set_setting(
+            self.context, 'email_admin', ' a@x.id , ,b@y.id '))
+        self.assertEqual('a@x.id,b@y.id',
+                         settings.get_setting(self.context, 'email_admin'))
+
+    def test_a_refusal_names_the_setting(self):
+        error = self.assertRaises(exception.Invalid, settings.set_setting,
+                                  self.context, 'email_admin', 'a@x.id, ops')
+        self.assertEqual(('email_admin', 'Enter valid e-mail addresses: ops'),
+                         (error.field, str(error)))
 
     def test_command_line_text_is_typed(self):
         for name, text, value in self.PARSED:

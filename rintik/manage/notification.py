@@ -1,0 +1,27 @@
+"""rintik-manage notification: the e-mail outbox."""
+
+import datetime
+
+from rintik import context as rintik_context
+from rintik.manage import base
+from rintik.notify import outbox
+
+
+class NotificationCommands:
+    description = 'Notifications and their e-mail.'
+
+    def __init__(self, conf):
+        self.conf = conf
+        self.context = rintik_context.get_admin_context()
+
+    def send(self):
+        """Deliver pending e-mail from the outbox (cron: every minute)."""
+        summary = outbox.send_pending(
+            self.context, self.conf,
+            datetime.datetime.now(datetime.timezone.utc))
+        if not summary.ran:
+            print('Another notification send is running; nothing done.')
+            return
+        print('Sent %d e-mails, %d failed' % (summary.sent, summary.failed))
+        if summary.failed and not summary.sent:
+            raise base.CommandError('No e-mail could be delivered.')
