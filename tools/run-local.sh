@@ -154,7 +154,7 @@ if [ "$bus" != none ]; then
     done
     if [ "$(listening)" -gt "$before" ]; then
         sent=$("$py" "$example/local.py" publish "$amqp" "$topic" \
-               "$example/month.jsonl")
+            "$example/month.jsonl")
         echo "Sent the example month ($sent notifications) through RabbitMQ," \
              "on $bus"
         "$py" "$example/local.py" drain "$amqp" "$pool" 60 || true
@@ -196,8 +196,9 @@ manage invoice-rollover --now 2025-02-01T01:00:00Z
 echo
 echo "Invoices:"
 manage invoice list
-for id in $(manage invoice list --format json |
-            "$py" "$example/local.py" example-invoices 2025-01-01T00:00:00Z); do
+ids=$(manage invoice list --format json |
+    "$py" "$example/local.py" example-invoices 2025-01-01T00:00:00Z)
+for id in $ids; do
     echo
     echo "Invoice $id (rintik-manage --config-file $conf invoice show $id):"
     manage invoice show "$id"

@@ -41,16 +41,7 @@ next_run() {
 stestr_counts() {  # env
     local bin=.tox/$1/bin
     { "$bin/stestr" last --subunit || true; } | "$bin/subunit2csv" |
-        python3 -c '
-import csv, sys
-counts = {"passed": 0, "failed": 0, "skipped": 0}
-kinds = {"success": "passed", "xfail": "passed", "fail": "failed",
-         "uxsuccess": "failed", "skip": "skipped"}
-for row in csv.DictReader(sys.stdin):
-    kind = kinds.get(row["status"])
-    if kind:
-        counts[kind] += 1
-print(counts["passed"], counts["failed"], counts["skipped"])'
+        python3 tools/stestr_counts.py
 }
 
 IFS=, read -ra envs <<< "${TOX_ENVS:-py3,functional,pep8,docs,releasenotes}"
