@@ -307,7 +307,12 @@ class KeystoneIsolationTest(testtools.TestCase):
 
     def test_notifications(self):
         listed = self.a('GET', '/api/notification/', 200).json()
-        self.assertEqual([self.notes['a']], [n['id'] for n in listed])
+        # Its own notices only: the test's one and those of its money
+        # events (invoices issued, the top-up).
+        self.assertIn(self.notes['a'], [n['id'] for n in listed])
+        self.assertEqual({self.project_a},
+                         {n['project']['tenant_id'] for n in listed})
+        self.assertNotIn(self.notes['b'], [n['id'] for n in listed])
         self.a('GET', '/api/notification/', 403,
                params={'tenant_id': self.project_b})
         self.a('GET', '/api/notification/', 403, params={'tenant_id': '0'})
