@@ -22,7 +22,7 @@ class Found:
     project_id: str | None
     billable: bool
     price_key: str | None
-    quantity: decimal.Decimal
+    quantity: decimal.Decimal | None
     name: str | None
     created: datetime.datetime | None
 
@@ -38,6 +38,11 @@ def moment(text):
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=datetime.timezone.utc)
     return parsed.astimezone(datetime.timezone.utc)
+
+
+def _size(value):
+    """A listed size in GB, or None while the service states none."""
+    return None if value is None else decimal.Decimal(value)
 
 
 def servers(cloud, conf):
@@ -68,15 +73,16 @@ def volumes(cloud, conf):
                 type_ids.update((kind.name, kind.id) for kind in
                                 cloud.block_storage.types())
             type_id = type_ids.get(volume.volume_type, volume.volume_type)
-        yield Found('volume', volume.id, volume.project_id, True, type_id,
-                    decimal.Decimal(volume.size), volume.name,
-                    moment(volume.created_at))
+        size = _size(volume.size)
+        yield Found('volume', volume.id, volume.project_id, size is not None,
+                    type_id, size, volume.name, moment(volume.created_at))
 
 
 def snapshots(cloud, conf):
     for snapshot in cloud.block_storage.snapshots(all_projects=True):
-        yield Found('snapshot', snapshot.id, snapshot.project_id, True,
-                    None, decimal.Decimal(snapshot.size), snapshot.name,
+        size = _size(snapshot.size)
+        yield Found('snapshot', snapshot.id, snapshot.project_id,
+                    size is not None, None, size, snapshot.name,
                     moment(snapshot.created_at))
 
 
@@ -100,7 +106,7 @@ def images(cloud, conf):
             continue
         billable = image.status == 'active' and image.size is not None
         size = (quantities.gib_from_bytes(decimal.Decimal(image.size))
-                if billable else ONE)
+                if billable else None)
         yield Found('image', image.id, image.owner, billable, None, size,
                     image.name, moment(image.created_at))
 

@@ -111,6 +111,8 @@ class RepairRulesTest(ReconcileTestCase):
         self.cloud.add('volumes', 'v1', 'p1', size=20, volume_type='fast',
                        volume_type_id='type-fast',
                        created_at='2026-02-02T00:00:00.000000')
+        self.cloud.add('volumes', 'v2', 'p1', size=None, status='creating',
+                       created_at='2026-02-02T00:00:00.000000')
         self.cloud.add('snapshots', 'sn1', 'p1', size=20,
                        created_at='2026-02-02T00:00:00.000000')
         self.cloud.add('images', 'img1', 'p1', status='active',
@@ -136,7 +138,8 @@ class RepairRulesTest(ReconcileTestCase):
             sorted((row.resource_id, row.resource_type, row.price_key,
                     row.quantity) for row in queries.usage_intervals(
                 self.context) if row.start == start and row.end is None))
-        self.assertEqual([], self.intervals('img2') + self.intervals('r2'))
+        self.assertEqual([], self.intervals('img2') + self.intervals('r2') +
+                         self.intervals('v2'))
 
     def test_listings_are_followed_page_by_page(self):
         self.cloud.page_size = 2
