@@ -1,5 +1,5 @@
-"""What reconciliation reads of the metering: every resource not gone,
-with its running usage interval if it has one."""
+"""What reconciliation reads of the metering: every resource of the
+listed types, with its running usage interval if it has one."""
 
 import dataclasses
 import datetime
@@ -17,14 +17,15 @@ WINDOWS = models.BillingWindow.__table__
 
 @dataclasses.dataclass(frozen=True)
 class Billed:
-    """A resource Rintik knows and that is not gone; ``running`` is
-    whether it has a running interval (then with that interval's owner,
-    price key and quantity); ``last_seen`` is its newest observation's
-    event time."""
+    """A resource Rintik knows; ``gone`` is whether it was seen deleted
+    (final); ``running`` is whether it has a running interval (then with
+    that interval's owner, price key and quantity); ``last_seen`` is its
+    newest observation's event time."""
 
     resource_type: str
     resource_id: str
     project_id: str | None
+    gone: bool
     running: bool
     price_key: str | None
     quantity: decimal.Decimal | None
@@ -33,24 +34,24 @@ class Billed:
 
 @main_context_manager.reader
 def known(context, resource_types):
-    """{(resource type, id): Billed} of the resources of these types that
-    are not gone."""
+    """{(resource type, id): Billed} of the resources of these types."""
     query = sa.select(
         RESOURCES.c.resource_type, RESOURCES.c.resource_id,
         RESOURCES.c.project_id, RESOURCES.c.tail_event_time,
+        RESOURCES.c.gone_at,
         INTERVALS.c.project_id.label('interval_project'),
         INTERVALS.c.price_key, INTERVALS.c.quantity,
         INTERVALS.c.resource_pk).outerjoin(
         INTERVALS, sa.and_(INTERVALS.c.resource_pk == RESOURCES.c.id,
                            INTERVALS.c.end.is_(None))).where(
-        RESOURCES.c.gone_at.is_(None),
         RESOURCES.c.resource_type.in_(sorted(resource_types)))
     found = {}
     for row in context.session.execute(query):
         running = row.resource_pk is not None
         found[(row.resource_type, row.resource_id)] = Billed(
             row.resource_type, row.resource_id,
-            row.interval_project if running else row.project_id, running,
+            row.interval_project if running else row.project_id,
+            row.gone_at is not None, running,
             row.price_key, row.quantity, row.tail_event_time)
     return found
 

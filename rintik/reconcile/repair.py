@@ -178,8 +178,8 @@ def plan(conf, now, listed, billed, window_start, project_id=None):
 
 
 def _compare(key, billed, found, now, recent, window_start):
-    if billed is not None and billed.last_seen is not None and \
-            billed.last_seen > recent:
+    if billed is not None and (billed.gone or billed.last_seen > recent):
+        # Gone is final; a recent observation may have more on its way.
         return None
     if found is None:
         if billed is None or not billed.running:

@@ -6,6 +6,7 @@ import json
 
 import fixtures
 
+from rintik.common import coordination
 from rintik.db import queries
 from rintik.manage import reconcile as manage_reconcile
 from rintik.reconcile import repair
@@ -141,6 +142,26 @@ class RepairRulesTest(ReconcileTestCase):
         self.assertEqual([], self.intervals('img2') + self.intervals('r2') +
                          self.intervals('v2'))
 
+    def test_a_deleted_resource_still_listed_stays_deleted(self):
+        self.observe(at(2, 1), 'v1', resource_type='volume', price_key='t1',
+                     quantity=5)
+        self.observe(at(2, 4), 'v1', resource_type='volume', gone=True)
+        self.cloud.add('volumes', 'v1', 'p1', size=5, status='deleting',
+                       volume_type_id='t1',
+                       created_at='2026-01-20T00:00:00Z')
+        self.assertEqual([], self.reconcile().differences)
+        self.assertEqual([('p1', 't1', D(5), at(2, 1), at(2, 4))],
+                         self.intervals('v1'))
+
+    def test_only_the_named_project_is_repaired(self):
+        self.observe(at(2, 1), 's1')
+        self.observe(at(2, 1), 's2', project='p2')
+        report = self.reconcile(project_id='p2')
+        self.assertEqual([('repaired', 'end', 'instance', 's2', 'p2',
+                           at(2, 1))], self.differences(report))
+        self.assertEqual([('p1', 'm1', D(1), at(2, 1), None)],
+                         self.intervals('s1'))
+
     def test_listings_are_followed_page_by_page(self):
         self.cloud.page_size = 2
         for number in range(5):
@@ -184,6 +205,16 @@ class SafetyTest(ReconcileTestCase):
         again = repair.run(self.context, self.conf, NOW + (NOW - at(3, 9)))
         self.assertEqual([], again.differences)
         self.assertEqual(before, queries.usage_intervals(self.context))
+
+    def test_one_run_at_a_time(self):
+        self.observe(at(2, 1), 's1')
+        with coordination.exclusive(self.conf, 'reconcile') as taken:
+            self.assertTrue(taken)
+            report = self.reconcile()
+        self.assertFalse(report.ran)
+        self.assertEqual([], self.cloud.requests)
+        self.assertEqual([('p1', 'm1', D(1), at(2, 1), None)],
+                         self.intervals('s1'))
 
     def test_listing_of_own_project_only_is_refused(self):
         self.observe(at(2, 1), 's1')
