@@ -8,6 +8,7 @@ import fixtures
 
 from rintik.common import coordination
 from rintik.db import queries
+from rintik.manage import base
 from rintik.manage import reconcile as manage_reconcile
 from rintik.reconcile import repair
 from rintik.tests import fake_openstack
@@ -313,3 +314,34 @@ class ManageCommandTest(ReconcileTestCase):
             json.loads(stdout.getvalue()))
         self.assertEqual([('p1', 'm1', D(1), at(2, 1), None)],
                          self.intervals('s1'))
+
+    def test_table_output_and_warnings(self):
+        self.observe(at(2, 1), 's1')
+        self.observe(at(2, 1), 'v1', resource_type='volume', price_key='t1',
+                     quantity=5)
+        self.cloud.fail[('GET', VOLUMES)] = 10
+        stdout = self.useFixture(fixtures.MonkeyPatch(
+            'sys.stdout', io.StringIO())).new_value
+        stderr = self.useFixture(fixtures.MonkeyPatch(
+            'sys.stderr', io.StringIO())).new_value
+        manage_reconcile.ReconcileCommand(self.conf)(None, False, 'table')
+        self.assertEqual(
+            ['status    kind  resource_type  resource_id  project_id  at'
+             '                    billed   found',
+             'repaired  end   instance       s1           p1          '
+             '2026-02-01T00:00:00Z  p1/m1/1  not found'],
+            stdout.getvalue().splitlines())
+        self.assertTrue(stderr.getvalue().startswith(
+            'WARNING: block-storage skipped: listing failed'))
+        self.assertEqual([('p1', 't1', D(5), at(2, 1), None)],
+                         self.intervals('v1'))
+
+    def test_a_refusal_is_a_handled_error(self):
+        self.observe(at(2, 1), 's1')
+        self.server('mine', project=fake_openstack.ADMIN_PROJECT)
+        self.cloud.own_project_only.add('servers')
+        error = self.assertRaises(
+            base.CommandError,
+            manage_reconcile.ReconcileCommand(self.conf), None, False,
+            'table')
+        self.assertIn('do not list every project', str(error))
