@@ -22,7 +22,9 @@ OPTS = [
         default=0,
         min=0,
         help='Seconds between two periodic reconciliations run by the '
-             'monitor (one worker of one host at a time). 0 turns the '
+             'monitor. Runs never overlap (one worker of one host at a '
+             'time), but every worker keeps its own timer: with W workers '
+             'in all, up to W runs happen per interval. 0 turns the '
              'periodic run off; "rintik-manage reconcile" still works.'),
     cfg.IntOpt(
         'grace',
