@@ -11,6 +11,7 @@ from rintik.conf import healthcheck
 from rintik.conf import messaging
 from rintik.conf import notification
 from rintik.conf import openstack
+from rintik.conf import reconcile
 from rintik.conf import smtp
 from rintik.conf import unpaid_invoice
 
@@ -27,3 +28,4 @@ healthcheck.register_opts(CONF)
 smtp.register_opts(CONF)
 openstack.register_opts(CONF)
 unpaid_invoice.register_opts(CONF)
+reconcile.register_opts(CONF)

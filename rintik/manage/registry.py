@@ -7,6 +7,7 @@ from rintik.manage import cloud
 from rintik.manage import db
 from rintik.manage import metering
 from rintik.manage import notification
+from rintik.manage import reconcile
 
 # category -> command class; a class with __call__ is a single command,
 # otherwise each public method is an action of the category.
@@ -23,6 +24,7 @@ CATEGORIES = {
     'invoice-rollover': billing.RolloverCommand,
     'notification': notification.NotificationCommands,
     'check-openstack': cloud.CheckOpenStackCommand,
+    'reconcile': reconcile.ReconcileCommand,
 }
 
 # Commands that run on a database whose schema is not at head (or that

@@ -9,6 +9,7 @@ from rintik.handlers import manager
 from rintik.notification import durability
 from rintik.notification import endpoint
 from rintik.notification import processor
+from rintik.reconcile import periodic
 
 LOG = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ class MonitorService(service.Service):
         super().__init__()
         self.conf = conf
         self.listener = None
+        self.reconciler = periodic.PeriodicReconcile(conf)
 
     def start(self):
         super().start()
@@ -59,10 +61,12 @@ class MonitorService(service.Service):
         LOG.info('Listening in pool %s to %s',
                  self.conf.notification.pool_name,
                  ', '.join('%s/%s' % (t.exchange, t.topic) for t in bound))
+        self.reconciler.start()
 
     def stop(self, graceful=True):
         # Stop taking messages, let the batch in hand commit (and be
         # acknowledged) or stay unacknowledged, then close the connection.
+        self.reconciler.stop()
         if self.listener is not None:
             self.listener.stop()
             self.listener.wait()

@@ -2,7 +2,8 @@
 catalog, and the Nova, Cinder, Neutron and Glance calls openstacksdk makes
 to list a project's resources and to stop, suspend, shelve, restore or
 delete them. Every call except version discovery and tokens is recorded,
-so a test can assert the exact requests."""
+so a test can assert the exact requests. Listings page (``page_size``)
+with next links and markers as the real services do."""
 
 import http.server
 import json
@@ -21,8 +22,10 @@ SERVICES = {
 }
 COLLECTIONS = {
     ('compute', 'servers'): 'servers',
+    ('compute', 'flavors'): 'flavors',
     ('block-storage', 'volumes'): 'volumes',
     ('block-storage', 'snapshots'): 'snapshots',
+    ('block-storage', 'types'): 'types',
     ('network', 'floatingips'): 'floatingips',
     ('network', 'routers'): 'routers',
     ('network', 'ports'): 'ports',
@@ -40,7 +43,11 @@ class FakeOpenStack(fixtures.Fixture):
     """The cloud: ``resources[collection][id]`` are dicts (with their
     project in ``project_id``); ``requests`` lists (method, path, query,
     body) of every call made; ``fail[(method, path)] = n`` makes the next
-    n such calls answer 500. ``roles`` are the token's roles."""
+    n such calls answer 500. ``roles`` are the token's roles. Listings
+    return at most ``page_size`` items a page; a page after the first of a
+    path in ``broken_paging`` answers 500; a collection in
+    ``own_project_only`` lists only the token's project (as a service
+    that ignores all_projects does)."""
 
     def __init__(self, roles=('admin', 'reader')):
         super().__init__()
@@ -49,6 +56,9 @@ class FakeOpenStack(fixtures.Fixture):
         self.requests = []
         self.fail = {}
         self.tokens = 0
+        self.page_size = None
+        self.broken_paging = set()
+        self.own_project_only = set()
 
     def _setUp(self):
         fake = self
@@ -193,8 +203,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._reply(404, {'error': 'no collection'})
         items = self.cloud.resources[collection]
         if len(rest) == 1 or rest[1:] == ['detail']:
-            return self._reply(200, {collection: [
-                item for item in items.values() if _matches(item, query)]})
+            return self._list(collection, items, query)
         item = items.get(rest[1])
         if item is None:
             return self._reply(404, {'error': 'not found'})
@@ -209,6 +218,31 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.cloud.resources['ports'].pop(body['port_id'], None)
             return self._reply(200, {'id': item['id']})
         return self._reply(200, {collection[:-1]: item})
+
+    def _list(self, collection, items, query):
+        cloud = self.cloud
+        listed = [item for item in items.values() if _matches(item, query)
+                  and (collection not in cloud.own_project_only or
+                       item['project_id'] == ADMIN_PROJECT)]
+        path = urllib.parse.urlsplit(self.path).path
+        marker = query.get('marker')
+        if marker is not None:
+            if path.rstrip('/') in cloud.broken_paging:
+                return self._reply(500, {'error': {'message': 'paging'}})
+            ids = [item['id'] for item in listed]
+            listed = listed[ids.index(marker) + 1:] if marker in ids else []
+        limit = int(query.get('limit') or cloud.page_size or 0)
+        document = {collection: listed}
+        if limit and len(listed) > limit:
+            document[collection] = listed[:limit]
+            href = '%s%s?%s' % (cloud.url, path, urllib.parse.urlencode(
+                dict(query, marker=listed[limit - 1]['id'], limit=limit)))
+            if collection == 'images':
+                document['next'] = href
+            else:
+                document[collection + '_links'] = [{'rel': 'next',
+                                                    'href': href}]
+        return self._reply(200, document)
 
     do_GET = do_POST = do_PUT = do_DELETE = _handle
 
