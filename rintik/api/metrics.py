@@ -70,6 +70,19 @@ def ingest_counters(context):
                                        value=totals[name])
 
 
+def reconcile_repairs(context):
+    """Reconciliation's repairs so far, per kind."""
+    totals = counters.totals(context)
+    family = core.CounterMetricFamily(
+        'rintik_reconcile_repairs',
+        'Differences with the OpenStack APIs that reconciliation repaired: '
+        'start (a resource never seen), end (one no longer listed), change '
+        '(attributes or billability differ).', labels=['kind'])
+    for kind in counters.RECONCILE_KINDS:
+        family.add_metric([kind], totals['reconcile_' + kind])
+    yield family
+
+
 def open_invoices(context):
     """Cost so far and running resources of the open invoices, per
     project and resource type (the live totals)."""
@@ -136,7 +149,7 @@ open_invoice_metrics = _Cached(open_invoices, unpriced_usage)
 
 
 COLLECTORS = (quarantined_messages, ingest_lag, ingest_counters,
-              open_invoice_metrics, last_rollover)
+              reconcile_repairs, open_invoice_metrics, last_rollover)
 
 
 class _Scrape:

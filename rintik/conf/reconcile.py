@@ -23,8 +23,9 @@ OPTS = [
         min=0,
         help='Seconds between two periodic reconciliations run by the '
              'monitor. Runs never overlap (one worker of one host at a '
-             'time), but every worker keeps its own timer: with W workers '
-             'in all, up to W runs happen per interval. 0 turns the '
+             'time), and a worker skips its turn when a run completed less '
+             'than half an interval ago, so there are one or two runs per '
+             'interval whatever the number of workers. 0 turns the '
              'periodic run off; "rintik-manage reconcile" still works.'),
     cfg.IntOpt(
         'grace',

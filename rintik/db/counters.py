@@ -1,4 +1,5 @@
-"""The monitor's ingest counters: running totals that /metrics reads.
+"""Running totals that /metrics reads: the monitor's ingest counters and
+reconciliation's repairs.
 
 The monitor and the API are separate processes, so the totals live in
 the database; each batch adds to them with at most one statement.
@@ -13,7 +14,10 @@ COUNTERS = models.IngestCounter.__table__
 REQUEUED = 'requeued'
 SPLIT = 'split'
 REDELIVERED = 'redelivered'
-NAMES = (REQUEUED, SPLIT, REDELIVERED)
+# Reconciliation repairs, by kind (start, end, change).
+RECONCILE_KINDS = ('start', 'end', 'change')
+NAMES = (REQUEUED, SPLIT, REDELIVERED) + tuple(
+    'reconcile_' + kind for kind in RECONCILE_KINDS)
 
 
 @main_context_manager.writer

@@ -393,8 +393,8 @@ class RatingState(Base):
     ``generation`` grows with each price or window change, so a rollover
     knows when its rate card is stale; ``issued_until`` is the end of the
     newest issued period (the floor of ``effective_from`` and of new
-    windows); ``last_rollover_at`` is when a rollover last completed
-    (database clock).
+    windows); ``last_rollover_at`` and ``last_reconcile_at`` are when a
+    rollover and a reconciliation last completed (database clock).
     """
 
     __tablename__ = 'rating_state'
@@ -402,6 +402,7 @@ class RatingState(Base):
     generation = sa.Column(sa.Integer, nullable=False, default=0)
     issued_until = sa.Column(types.UTCDateTime, nullable=True)
     last_rollover_at = sa.Column(types.UTCDateTime, nullable=True)
+    last_reconcile_at = sa.Column(types.UTCDateTime, nullable=True)
 
 
 class LiveState(Base):

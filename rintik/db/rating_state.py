@@ -45,6 +45,23 @@ def rollover_completed(context):
 
 
 @main_context_manager.writer
+def reconcile_completed(context):
+    """Stamp the end of a reconciliation with the database clock."""
+    context.session.execute(STATE.update().where(
+        STATE.c.id == ROW_ID).values(last_reconcile_at=clock.utcnow()))
+
+
+@main_context_manager.reader
+def seconds_since_reconcile(context):
+    """Seconds since a reconciliation last completed, by the database
+    clock alone; None before the first."""
+    last, now = context.session.execute(sa.select(
+        STATE.c.last_reconcile_at, clock.utcnow()).where(
+        STATE.c.id == ROW_ID)).one()
+    return None if last is None else (now - last).total_seconds()
+
+
+@main_context_manager.writer
 def forget_issued(context):
     """Nothing is issued any more (reset_billing)."""
     lock(context.session)

@@ -13,6 +13,7 @@ BALANCE_TOP_DOWN = 'balance_top_down'
 UNPAID_STEP = 'unpaid_step'
 UNPRICED_USAGE = 'unpriced_usage'
 QUARANTINED = 'quarantined'
+RECONCILED = 'reconciled'
 
 TYPE_LABELS = {
     'instance': 'Instances',
@@ -162,3 +163,18 @@ def quarantined(count):
     return Notice(None, QUARANTINED, 'Quarantined notifications',
                   '%d notifications quarantined' % count,
                   {'text': text, 'count': count})
+
+
+def reconciled(repaired, blocked, warnings):
+    """For the admins: one reconciliation run's repairs ({kind: count}),
+    the differences it left blocked and its warnings."""
+    done = ', '.join('%d %s' % (repaired[kind], kind)
+                     for kind in sorted(repaired)) or 'nothing'
+    text = ('Reconciliation with the OpenStack APIs repaired %s; %d '
+            'differences were blocked by its guards.%s See rintik-manage '
+            'reconcile --dry-run.' % (done, blocked, ''.join(
+                ' ' + warning for warning in warnings)))
+    return Notice(None, RECONCILED, 'Reconciliation',
+                  'Repaired %s, %d blocked' % (done, blocked),
+                  {'text': text, 'repaired': repaired, 'blocked': blocked,
+                   'warnings': warnings})

@@ -10,6 +10,7 @@ end more than ``[reconcile] max_end_fraction`` of its running resources
 is reported and not repaired.
 """
 
+import collections
 import dataclasses
 import datetime
 import hashlib
@@ -18,10 +19,15 @@ from oslo_log import log as logging
 
 from rintik.common import coordination
 from rintik.common import openstack
+from rintik.db import counters
+from rintik.db.engine import main_context_manager
 from rintik.db import metering
+from rintik.db import rating_state
 from rintik.db import reconcile as db_reconcile
 from rintik import exception
 from rintik.metering import facts
+from rintik.notify import centre
+from rintik.notify import events
 from rintik.reconcile import listing
 
 LOG = logging.getLogger(__name__)
@@ -57,13 +63,21 @@ class Report:
     warnings: list = dataclasses.field(default_factory=list)
 
 
-def run(context, conf, now, project_id=None, dry_run=False):
+def run(context, conf, now, project_id=None, dry_run=False, every=None):
     """Reconcile under the ``reconcile`` lock; a Report with ``ran=False``
-    when another host holds it."""
+    when another host holds it or, with ``every`` (seconds), when a run
+    completed less than that long ago (by the database clock)."""
     with coordination.exclusive(conf, LOCK) as taken:
         if not taken:
             return Report(ran=False)
-        return reconcile(context, conf, now, project_id, dry_run)
+        if every is not None:
+            since = rating_state.seconds_since_reconcile(context)
+            if since is not None and since < every:
+                return Report(ran=False)
+        report = reconcile(context, conf, now, project_id, dry_run)
+        if not dry_run:
+            rating_state.reconcile_completed(context)
+        return report
 
 
 def reconcile(context, conf, now, project_id=None, dry_run=False):
@@ -91,7 +105,25 @@ def reconcile(context, conf, now, project_id=None, dry_run=False):
     for warning in report.warnings:
         LOG.warning('Reconciliation: %s', warning)
     LOG.info('Reconciliation repaired %d resources.', len(records))
+    _tell(context, report, now)
     return report
+
+
+def _tell(context, report, now):
+    """Count the repairs by kind and, when anything was found, tell the
+    admins in one notification (one transaction)."""
+    repaired = collections.Counter(
+        difference.kind for difference in report.differences
+        if difference.status == 'repaired')
+    blocked = sum(1 for difference in report.differences
+                  if difference.status == 'blocked')
+    if not (repaired or blocked or report.warnings):
+        return
+    with main_context_manager.writer.using(context):
+        counters.add(context, {'reconcile_' + kind: count
+                               for kind, count in repaired.items()})
+        centre.store(context, [events.reconciled(
+            dict(repaired), blocked, list(report.warnings))], now)
 
 
 def list_all(cloud, conf, report):

@@ -35,6 +35,11 @@ class MetricsTestCase(base.DbTestCase):
                           'rintik_requeued_notifications_total': '0.0',
                           'rintik_split_batches_total': '0.0',
                           'rintik_redelivered_notifications_total': '0.0',
+                          'rintik_reconcile_repairs_total{kind="start"}':
+                          '0.0',
+                          'rintik_reconcile_repairs_total{kind="end"}': '0.0',
+                          'rintik_reconcile_repairs_total{kind="change"}':
+                          '0.0',
                           'rintik_unpriced_usage_intervals': '0.0'},
                          self._samples())
 

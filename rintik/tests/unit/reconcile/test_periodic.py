@@ -18,7 +18,8 @@ class PeriodicReconcileTest(base.TestCase):
         self.useFixture(fixtures.MonkeyPatch(
             'rintik.reconcile.repair.run', self.fake_run))
 
-    def fake_run(self, context, conf, now):
+    def fake_run(self, context, conf, now, every):
+        self.assertEqual(conf.reconcile.interval / 2, every)
         self.runs.append(now)
         if len(self.runs) == 1:
             raise RuntimeError('OpenStack is down')

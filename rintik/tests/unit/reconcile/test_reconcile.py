@@ -6,7 +6,10 @@ import json
 
 import fixtures
 
+from rintik.api import metrics
 from rintik.common import coordination
+from rintik.db import counters
+from rintik.db import notifications as db_notifications
 from rintik.db import queries
 from rintik.manage import base
 from rintik.manage import reconcile as manage_reconcile
@@ -206,6 +209,42 @@ class SafetyTest(ReconcileTestCase):
         again = repair.run(self.context, self.conf, NOW + (NOW - at(3, 9)))
         self.assertEqual([], again.differences)
         self.assertEqual(before, queries.usage_intervals(self.context))
+
+    def test_each_run_tells_the_admins_and_counts_its_repairs(self):
+        self.observe(at(2, 1), 's1')
+        self.observe(at(2, 1), 's2')
+        self.server('s2', flavor='m2')
+        self.server('s3', launched='2026-02-03T00:00:00Z')
+        self.reconcile()
+        [notice] = db_notifications.list_notifications(self.context)
+        self.assertEqual(
+            (None, 'Reconciliation', 'Repaired 1 change, 1 end, 1 start, '
+             '0 blocked'),
+            (notice.project_id, notice.title, notice.short_description))
+        self.assertEqual(
+            {'reconcile_start': 1, 'reconcile_end': 1,
+             'reconcile_change': 1},
+            {name: total for name, total in
+             counters.totals(self.context).items()
+             if name.startswith('reconcile_')})
+        self.assertIn(b'rintik_reconcile_repairs_total{kind="end"} 1.0',
+                      metrics.exposition(self.context))
+        # A run that finds nothing tells nobody.
+        repair.run(self.context, self.conf, NOW + (NOW - at(3, 9)))
+        self.assertEqual(1, len(db_notifications.list_notifications(
+            self.context)))
+
+    def test_a_worker_skips_its_turn_after_a_recent_run(self):
+        self.observe(at(2, 1), 's1')
+        self.assertEqual(1, len(repair.run(self.context, self.conf, NOW,
+                                           every=600).differences))
+        # Completed just now (database clock): another worker's timer
+        # skips; a run without ``every`` (the command) does not.
+        self.assertFalse(repair.run(self.context, self.conf, NOW,
+                                    every=600).ran)
+        self.assertTrue(repair.run(self.context, self.conf, NOW).ran)
+        self.assertTrue(repair.run(self.context, self.conf, NOW,
+                                   every=0).ran)
 
     def test_one_run_at_a_time(self):
         self.observe(at(2, 1), 's1')
