@@ -72,7 +72,7 @@ def ingest_counters(context):
 
 def reconcile_repairs(context):
     """Reconciliation's repairs so far, per kind."""
-    totals = counters.totals(context)
+    totals = counters.totals(context, counters.RECONCILE_NAMES)
     family = core.CounterMetricFamily(
         'rintik_reconcile_repairs',
         'Differences with the OpenStack APIs that reconciliation repaired: '

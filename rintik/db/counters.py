@@ -14,10 +14,10 @@ COUNTERS = models.IngestCounter.__table__
 REQUEUED = 'requeued'
 SPLIT = 'split'
 REDELIVERED = 'redelivered'
+NAMES = (REQUEUED, SPLIT, REDELIVERED)
 # Reconciliation repairs, by kind (start, end, change).
 RECONCILE_KINDS = ('start', 'end', 'change')
-NAMES = (REQUEUED, SPLIT, REDELIVERED) + tuple(
-    'reconcile_' + kind for kind in RECONCILE_KINDS)
+RECONCILE_NAMES = tuple('reconcile_' + kind for kind in RECONCILE_KINDS)
 
 
 @main_context_manager.writer
@@ -35,8 +35,10 @@ def add(context, increments):
 
 
 @main_context_manager.reader
-def totals(context):
-    """{name: total} of every counter (0 for one never counted)."""
+def totals(context, names=NAMES):
+    """{name: total} of the counters ``names`` (the ingest ones by
+    default; 0 for one never counted)."""
     found = dict(context.session.execute(sa.select(
-        COUNTERS.c.name, COUNTERS.c.value)).all())
-    return {name: found.get(name, 0) for name in NAMES}
+        COUNTERS.c.name, COUNTERS.c.value).where(
+        COUNTERS.c.name.in_(names))).all())
+    return {name: found.get(name, 0) for name in names}

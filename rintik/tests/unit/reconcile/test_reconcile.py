@@ -224,9 +224,7 @@ class SafetyTest(ReconcileTestCase):
         self.assertEqual(
             {'reconcile_start': 1, 'reconcile_end': 1,
              'reconcile_change': 1},
-            {name: total for name, total in
-             counters.totals(self.context).items()
-             if name.startswith('reconcile_')})
+            counters.totals(self.context, counters.RECONCILE_NAMES))
         self.assertIn(b'rintik_reconcile_repairs_total{kind="end"} 1.0',
                       metrics.exposition(self.context))
         # A run that finds nothing tells nobody.
