@@ -2,6 +2,16 @@
 
 import sqlalchemy as sa
 
+# Keep IN lists and statements well below every backend's parameter limit.
+CHUNK = 500
+
+
+def chunks(items, size=CHUNK):
+    """``items`` as lists of at most ``size``, in order."""
+    items = list(items)
+    for index in range(0, len(items), size):
+        yield items[index:index + size]
+
 
 def case_values(session, table, values_by_id, columns):
     """``UPDATE ... SET column = CASE id WHEN ... END`` expressions that set

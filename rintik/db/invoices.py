@@ -22,7 +22,6 @@ FINISHED = 100
 # statement per chunk of invoices.
 ISSUED_COLUMNS = ('state', 'subtotal', 'tax', 'total', 'tax_percent',
                   'deducted', 'finish_date', 'ratecard_revision')
-ISSUE_CHUNK = 500
 
 
 @main_context_manager.reader
@@ -84,10 +83,9 @@ def usage_changes(context, project_ids):
 def consume_changes(context, change_ids):
     """Forget the recorded changes that were read and adjusted (changes
     recorded since stay)."""
-    ids = sorted(change_ids)
-    for index in range(0, len(ids), ISSUE_CHUNK):
+    for chunk in bulk.chunks(sorted(change_ids)):
         context.session.execute(CHANGES.delete().where(
-            CHANGES.c.id.in_(ids[index:index + ISSUE_CHUNK])))
+            CHANGES.c.id.in_(chunk)))
 
 
 @main_context_manager.reader
@@ -168,11 +166,10 @@ def create_open_invoices(context, rows, now):
 def lock_in_progress(context, invoice_ids):
     """The ids among ``invoice_ids`` still in progress, locked until the
     transaction ends: a concurrent rollover gets none of them."""
-    ids = sorted(invoice_ids)
     locked = []
-    for index in range(0, len(ids), ISSUE_CHUNK):
+    for chunk in bulk.chunks(sorted(invoice_ids)):
         locked.extend(context.session.execute(sa.select(INVOICES.c.id).where(
-            INVOICES.c.id.in_(ids[index:index + ISSUE_CHUNK]),
+            INVOICES.c.id.in_(chunk),
             INVOICES.c.state == IN_PROGRESS).order_by(
             INVOICES.c.id).with_for_update()).scalars())
     return set(locked)
@@ -184,9 +181,7 @@ def issue_invoices(context, issued, segment_rows, now):
     maps invoice id to its state, totals and rate card revision;
     ``segment_rows`` are the frozen segments."""
     session = context.session
-    ids = sorted(issued)
-    for index in range(0, len(ids), ISSUE_CHUNK):
-        chunk = ids[index:index + ISSUE_CHUNK]
+    for chunk in bulk.chunks(sorted(issued)):
         columns = bulk.case_values(
             session, INVOICES,
             {invoice_id: issued[invoice_id] for invoice_id in chunk},

@@ -4,6 +4,7 @@ overviews and /metrics read, and what refreshing them reads and writes.
 
 import sqlalchemy as sa
 
+from rintik.db import bulk
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
 from rintik.db import models
@@ -15,7 +16,6 @@ TOTALS = models.LiveTotal.__table__
 GROUPS = models.LiveGroup.__table__
 CHANGES = models.UsageChange.__table__
 ROW_ID = 1
-CHUNK = 500
 
 
 def lock_state(session):
@@ -72,10 +72,9 @@ def pending_changes(session):
 
 
 def mark_applied(session, change_ids):
-    ids = sorted(change_ids)
-    for index in range(0, len(ids), CHUNK):
+    for chunk in bulk.chunks(sorted(change_ids)):
         session.execute(CHANGES.update().where(
-            CHANGES.c.id.in_(ids[index:index + CHUNK])).values(
+            CHANGES.c.id.in_(chunk)).values(
             live_applied=True))
 
 
@@ -104,9 +103,7 @@ def forget(session, project_ids=None):
         for table in (GROUPS, TOTALS, INVOICES):
             session.execute(table.delete())
         return
-    ids = sorted(project_ids)
-    for index in range(0, len(ids), CHUNK):
-        chunk = ids[index:index + CHUNK]
+    for chunk in bulk.chunks(sorted(project_ids)):
         session.execute(GROUPS.delete().where(GROUPS.c.invoice_id.in_(
             sa.select(INVOICES.c.invoice_id).where(
                 INVOICES.c.project_id.in_(chunk)))))

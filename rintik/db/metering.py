@@ -33,15 +33,6 @@ INTERVALS = models.UsageInterval.__table__
 QUARANTINE = models.QuarantinedMessage.__table__
 CHANGES = models.UsageChange.__table__
 
-# Keep IN lists well below every backend's parameter limit.
-CHUNK = 500
-
-
-def _chunks(items):
-    items = list(items)
-    for index in range(0, len(items), CHUNK):
-        yield items[index:index + CHUNK]
-
 
 def _utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
@@ -89,7 +80,7 @@ def store_batch(context, records, quarantined, source='notification'):
 def _present(session, column, values):
     """The ``values`` that ``column`` holds already."""
     found = set()
-    for chunk in _chunks(values):
+    for chunk in bulk.chunks(values):
         found.update(session.execute(sa.select(column).where(
             column.in_(chunk))).scalars())
     return found
@@ -127,7 +118,7 @@ def _register_projects(session, records):
     if not known_since:
         return
     existing = {}
-    for chunk in _chunks(known_since):
+    for chunk in bulk.chunks(known_since):
         existing.update((row.project_id, row) for row in session.execute(
             sa.select(PROJECTS.c.project_id, PROJECTS.c.known_since,
                       PROJECTS.c.retired_at).where(
@@ -169,7 +160,7 @@ def _resources(session, records):
                 if key not in newest or newest[key][0] < order:
                     newest[key] = (order, fact)
     pks = {}
-    for chunk in _chunks(sorted(newest)):
+    for chunk in bulk.chunks(sorted(newest)):
         pks.update(_existing_resource_pks(session, chunk))
     missing = [{'resource_type': key[0], 'resource_id': key[1],
                 'project_id': newest[key][1].project_id,
@@ -178,7 +169,7 @@ def _resources(session, records):
     inserted = {}
     if missing:
         session.execute(RESOURCES.insert(), missing)
-        for chunk in _chunks(missing):
+        for chunk in bulk.chunks(missing):
             inserted.update(_existing_resource_pks(
                 session, [(row['resource_type'], row['resource_id'])
                           for row in chunk]))
@@ -238,7 +229,7 @@ def _rederive(session, new_observations, inserted):
     in-order case) resume the stored derivation; anything else (a late or
     reordered notification) re-derives from the whole history.
     """
-    for chunk in _chunks(sorted(new_observations)):
+    for chunk in bulk.chunks(sorted(new_observations)):
         locked = session.execute(sa.select(RESOURCES).where(
             RESOURCES.c.id.in_(chunk)).order_by(
             RESOURCES.c.id).with_for_update()).all()
@@ -325,7 +316,7 @@ def _store_states(session, tails, states):
         if any(getattr(row, column) != value
                for column, value in values.items()):
             changed[pk] = values
-    for chunk in _chunks(sorted(changed)):
+    for chunk in bulk.chunks(sorted(changed)):
         session.execute(RESOURCES.update().where(
             RESOURCES.c.id.in_(chunk)).values(**bulk.case_values(
                 session, RESOURCES, {pk: changed[pk] for pk in chunk},
@@ -439,6 +430,6 @@ def known_resources(context, keys):
     """The (resource_type, resource_id) pairs among ``keys`` that have
     observations."""
     found = set()
-    for chunk in _chunks(sorted(set(keys))):
+    for chunk in bulk.chunks(sorted(set(keys))):
         found.update(_existing_resource_pks(context.session, chunk))
     return found

@@ -28,6 +28,7 @@ import datetime
 import sqlalchemy as sa
 
 from rintik.billing import periods
+from rintik.db import bulk
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
 from rintik.db import models
@@ -90,12 +91,11 @@ def _issued_periods(session, project_ids):
     """{(project, period start): period end} of the issued invoices of
     ``project_ids``."""
     found = {}
-    project_ids = sorted(p for p in project_ids if p)
-    for index in range(0, len(project_ids), CHUNK):
+    for chunk in bulk.chunks(sorted(p for p in project_ids if p)):
         for row in session.execute(sa.select(
                 INVOICES.c.project_id, INVOICES.c.period_start,
                 INVOICES.c.period_end).where(
-                INVOICES.c.project_id.in_(project_ids[index:index + CHUNK]),
+                INVOICES.c.project_id.in_(chunk),
                 INVOICES.c.state != db_invoices.IN_PROGRESS)):
             found[(row.project_id, row.period_start)] = row.period_end
     return found

@@ -14,6 +14,7 @@ The figures equal the live rating of rintik.rating.invoicing at the
 moment of the read. Refreshes take turns on the live state row.
 """
 
+from rintik.db import bulk
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
 from rintik.db import live_totals as db_live
@@ -82,8 +83,7 @@ def _rerate(context, project_ids, policy, now):
     windows = invoicing.windows_of(context)
     card = ratecard.RateCard.load(context)
     cards = {}
-    for index in range(0, len(project_ids), CHUNK):
-        chunk = project_ids[index:index + CHUNK]
+    for chunk in bulk.chunks(project_ids, CHUNK):
         db_live.store(context.session, list(_figures(
             context, chunk, windows, card, cards, policy, now)))
 

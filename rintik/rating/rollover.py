@@ -18,6 +18,7 @@ from oslo_db import api as oslo_db_api
 from rintik.billing import periods
 from rintik.common import coordination
 from rintik.db import balances
+from rintik.db import bulk
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
 from rintik.db import notifications
@@ -121,8 +122,8 @@ class Rollover:
         self.tax_percent = values['invoice_tax']
         self.auto_deduct = values['invoice_auto_deduct_balance']
         projects = db_invoices.projects(self.context)
-        for index in range(0, len(projects), CHUNK):
-            self._chunk(projects[index:index + CHUNK])
+        for chunk in bulk.chunks(projects, CHUNK):
+            self._chunk(chunk)
         self._notify_admins()
         return self.summary
 
