@@ -18,11 +18,15 @@ ARRAYS = {
 
 
 def iso(moment):
-    """ISO 8601 UTC with Z, or None."""
+    """The API's one datetime format (dashboard-api.md), or None: ISO
+    8601 in UTC with six fraction digits and ``Z``, e.g.
+    ``2026-11-25T09:10:50.903005Z``. A naive datetime is taken as UTC."""
     if moment is None:
         return None
-    return moment.astimezone(datetime.timezone.utc).strftime(
-        '%Y-%m-%dT%H:%M:%S.%fZ')
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.timezone.utc)
+    return moment.replace(tzinfo=None).isoformat(
+        timespec='microseconds') + 'Z'
 
 
 def money_text(amount, currency):
