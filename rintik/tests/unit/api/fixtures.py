@@ -13,7 +13,8 @@ by keystonemiddleware through its AuthTokenFixture:
 A gabbi file names it under ``fixtures:``; ``setup_app`` is the
 intercepted application. ``IDRFixture`` makes the deployment currency IDR
 (as on the dashboard); ``BillingDataFixture`` (after APIFixture) seeds the
-billing record described in ``BillingData``. ``ClockFixture`` stops the
+billing record described in ``BillingData``. ``NoAuthFixture`` switches
+to the development ``noauth`` strategy. ``ClockFixture`` stops the
 API's clock at ``CLOCK``; ``CronFixture`` mounts ``CronController``, which
 runs the cron jobs a flow needs at that moment, and an SMTP server for
 ``notification send``.
@@ -204,6 +205,21 @@ class ClockFixture(_Gabbi):
     def make_fixture(self):
         return fixtures.MockPatchObject(v1_common, 'now',
                                         return_value=CLOCK)
+
+
+class _NoAuth(fixtures.Fixture):
+
+    def _setUp(self):
+        CONF.set_override('auth_strategy', 'noauth', group='api')
+        self.addCleanup(CONF.clear_override, 'auth_strategy', group='api')
+
+
+class NoAuthFixture(_Gabbi):
+    """``[api] auth_strategy = noauth``: identity from X-Project-Id,
+    X-User-Id and X-Roles (list it after APIFixture)."""
+
+    def make_fixture(self):
+        return _NoAuth()
 
 
 class _Cron(fixtures.Fixture):
