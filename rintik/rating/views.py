@@ -1,4 +1,6 @@
-"""Invoices, segments and prices as the dashboard contract spells them."""
+"""Invoices, segments and prices as the dashboard contract spells them,
+with the API's one datetime format (``iso``), which every serialiser and
+error message of the API uses."""
 
 import datetime
 import decimal
