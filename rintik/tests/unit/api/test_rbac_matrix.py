@@ -31,9 +31,8 @@ NO_TOKEN = None
 # admin, member and reader of project-a, member of another project.
 MATRIX = {fixtures.ADMIN_TOKEN, fixtures.MEMBER_A_TOKEN,
           fixtures.READER_A_TOKEN, fixtures.MEMBER_B_TOKEN, NO_TOKEN}
-# Paths without a rule: for everyone, or for any valid token.
+# Paths without a rule: for everyone, token or not.
 PUBLIC = 'public'
-AUTHENTICATED = 'authenticated'
 
 
 def matrix():
@@ -100,8 +99,6 @@ class RBACMatrixTestCase(base.TestCase):
                     elif token is NO_TOKEN:
                         self.assertEqual(401, status)
                         continue
-                    elif rule == AUTHENTICATED:
-                        expected = True
                     else:
                         expected = self.allowed(token, rule)
                     self.assertEqual(expected, 200 <= status < 300)
@@ -112,7 +109,7 @@ class RBACMatrixTestCase(base.TestCase):
             resource = name[:-len('-rbac.yaml')]
             for rule, *_call in rows:
                 with self.subTest(file=name, rule=rule):
-                    if rule in (PUBLIC, AUTHENTICATED):
+                    if rule == PUBLIC:
                         self.assertEqual('public-rbac.yaml', name)
                     else:
                         self.assertIn(rule, rules)
