@@ -6,6 +6,7 @@ so a test can assert the exact requests. Listings page (``page_size``)
 with next links and markers as the real services do."""
 
 import http.server
+import itertools
 import json
 import threading
 import urllib.parse
@@ -82,8 +83,14 @@ class FakeOpenStack(fixtures.Fixture):
     def add(self, collection, resource_id, project_id, **fields):
         resource = dict(fields, id=resource_id, project_id=project_id,
                         tenant_id=project_id)
+        # Where each service states the owner to an admin.
         if collection == 'images':
             resource['owner'] = project_id
+        elif collection == 'volumes':
+            resource['os-vol-tenant-attr:tenant_id'] = project_id
+        elif collection == 'snapshots':
+            resource['os-extended-snapshot-attributes:project_id'] = \
+                project_id
         self.resources[collection][resource_id] = resource
         return resource
 
@@ -221,19 +228,29 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _list(self, collection, items, query):
         cloud = self.cloud
-        listed = [item for item in items.values() if _matches(item, query)
-                  and (collection not in cloud.own_project_only or
-                       item['project_id'] == ADMIN_PROJECT)]
         path = urllib.parse.urlsplit(self.path).path
+        ids = list(items)
+        start = 0
         marker = query.get('marker')
         if marker is not None:
             if path.rstrip('/') in cloud.broken_paging:
                 return self._reply(500, {'error': {'message': 'paging'}})
-            ids = [item['id'] for item in listed]
-            listed = listed[ids.index(marker) + 1:] if marker in ids else []
-        limit = int(query.get('limit') or cloud.page_size or 0)
+            start = ids.index(marker) + 1 if marker in items else len(ids)
+        # A service serves at most its own page size, whatever the limit
+        # asked for.
+        limit = min(int(query.get('limit') or 0) or len(ids) + 1,
+                    cloud.page_size or len(ids) + 1)
+        listed = []
+        for resource_id in itertools.islice(ids, start, None):
+            item = items[resource_id]
+            if _matches(item, query) and (
+                    collection not in cloud.own_project_only or
+                    item['project_id'] == ADMIN_PROJECT):
+                listed.append(item)
+                if len(listed) > limit:
+                    break
         document = {collection: listed}
-        if limit and len(listed) > limit:
+        if len(listed) > limit:
             document[collection] = listed[:limit]
             href = '%s%s?%s' % (cloud.url, path, urllib.parse.urlencode(
                 dict(query, marker=listed[limit - 1]['id'], limit=limit)))
