@@ -80,13 +80,13 @@ def _running_after(context, resource_type, after, limit):
             RESOURCES.c.id).limit(limit)).all()
 
 
-def running(context, resource_type, chunk=RUNNING_CHUNK):
-    """Lists of Billed: every running resource of this type, ``chunk``
-    at a time in primary key order, each chunk read in a transaction of
-    its own."""
+def running(context, resource_type):
+    """Lists of Billed: every running resource of this type,
+    RUNNING_CHUNK at a time in primary key order, each chunk read in a
+    transaction of its own."""
     after = 0
     while True:
-        rows = _running_after(context, resource_type, after, chunk)
+        rows = _running_after(context, resource_type, after, RUNNING_CHUNK)
         if not rows:
             return
         after = rows[-1].id
