@@ -234,7 +234,7 @@ def refuse_own_project_only(own, surveys):
     Rintik bills running resources of that type in others: the
     credentials do not see every project (no admin role, or all_projects
     ignored)."""
-    for resource_type, survey in sorted(surveys.items()):
+    for resource_type, survey in surveys.items():
         if not survey.listed or survey.others_listed:
             # An empty listing proves nothing either way: the
             # max_end_fraction guard stands in.
