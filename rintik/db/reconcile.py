@@ -3,9 +3,9 @@ with their running usage interval if they have one, a page of ids at a
 time or the running ones in chunks; every read is a short transaction of
 its own."""
 
-import dataclasses
 import datetime
 import decimal
+import typing
 
 import sqlalchemy as sa
 
@@ -20,8 +20,7 @@ WINDOWS = models.BillingWindow.__table__
 RUNNING_CHUNK = 5000
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Billed:
+class Billed(typing.NamedTuple):
     """A resource Rintik knows; ``gone`` is whether it was seen deleted
     (final); ``running`` is whether it has a running interval (then with
     that interval's owner, price key and quantity); ``last_seen`` is its
@@ -54,11 +53,13 @@ def _select(resource_type, running_only):
 
 
 def _billed(row):
-    running = row.resource_pk is not None
-    return Billed(row.resource_type, row.resource_id,
-                  row.interval_project if running else row.project_id,
-                  row.gone_at is not None, running, row.price_key,
-                  row.quantity, row.tail_event_time)
+    (_pk, resource_type, resource_id, project_id, last_seen, gone_at,
+     interval_project, price_key, quantity, interval_resource) = row
+    running = interval_resource is not None
+    return Billed(resource_type, resource_id,
+                  interval_project if running else project_id,
+                  gone_at is not None, running, price_key, quantity,
+                  last_seen)
 
 
 @main_context_manager.reader

@@ -9,9 +9,9 @@ milliseconds, which is minutes for a cloud of 200,000 resources. Nothing
 holds more than one page.
 """
 
-import dataclasses
 import datetime
 import decimal
+import typing
 import urllib.parse
 
 from openstack import exceptions as sdk_exceptions
@@ -30,10 +30,10 @@ class IncompleteListing(exception.RintikException):
     """A page chain that stopped making progress."""
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Found:
+class Found(typing.NamedTuple):
     """One listed resource: its owner, billable attributes, name and
-    when it came into existence (``launched_at``/``created_at``)."""
+    when it came into existence (``launched_at``/``created_at`` as the
+    API states it: see moment())."""
 
     resource_type: str
     resource_id: str
@@ -42,7 +42,7 @@ class Found:
     price_key: str | None
     quantity: decimal.Decimal | None
     name: str | None
-    created: datetime.datetime | None
+    created: str | None
 
 
 def moment(text):
@@ -134,8 +134,8 @@ def servers(cloud, conf):
             found.append(Found(
                 'instance', server['id'], server.get('tenant_id'),
                 state not in unbillable, flavor_id, ONE, server.get('name'),
-                moment(server.get('OS-SRV-USG:launched_at')) or
-                moment(server.get('created'))))
+                server.get('OS-SRV-USG:launched_at') or
+                server.get('created')))
         yield found
 
 
@@ -159,7 +159,7 @@ def volumes(cloud, conf):
                 'volume', volume['id'],
                 volume.get('os-vol-tenant-attr:tenant_id'),
                 size is not None, type_id, size, volume.get('name'),
-                moment(volume.get('created_at'))))
+                volume.get('created_at')))
         yield found
 
 
@@ -174,7 +174,7 @@ def snapshots(cloud, conf):
                 'snapshot', snapshot['id'],
                 snapshot.get('os-extended-snapshot-attributes:project_id'),
                 size is not None, None, size, snapshot.get('name'),
-                moment(snapshot.get('created_at'))))
+                snapshot.get('created_at')))
         yield found
 
 
@@ -184,7 +184,7 @@ def floating_ips(cloud, conf):
         yield [Found('floating_ip', address['id'],
                      address.get('project_id') or address.get('tenant_id'),
                      True, None, ONE, address.get('floating_ip_address'),
-                     moment(address.get('created_at')))
+                     address.get('created_at'))
                for address in page]
 
 
@@ -195,7 +195,7 @@ def routers(cloud, conf):
                      router.get('project_id') or router.get('tenant_id'),
                      router.get('external_gateway_info') is not None, None,
                      ONE, router.get('name'),
-                     moment(router.get('created_at')))
+                     router.get('created_at'))
                for router in page]
 
 
@@ -214,7 +214,7 @@ def images(cloud, conf):
                 'image', image['id'], image.get('owner'), billable, None,
                 quantities.gib_from_bytes(decimal.Decimal(size))
                 if billable else None,
-                image.get('name'), moment(image.get('created_at'))))
+                image.get('name'), image.get('created_at')))
         yield found
 
 

@@ -19,7 +19,7 @@ import collections
 import dataclasses
 import datetime
 import hashlib
-import uuid
+import re
 
 from oslo_log import log as logging
 
@@ -40,6 +40,8 @@ from rintik.reconcile import listing
 LOG = logging.getLogger(__name__)
 LOCK = 'reconcile'
 SOURCE = 'reconcile'
+CANONICAL_UUID = re.compile(
+    '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\Z')
 
 
 class Refused(exception.RintikException):
@@ -157,11 +159,9 @@ class Survey:
 def compact_id(resource_id):
     """A resource id as kept in memory while its type is compared: the
     16 bytes of a UUID in canonical form, else the id itself."""
-    try:
-        parsed = uuid.UUID(resource_id)
-    except ValueError:
-        return resource_id
-    return parsed.bytes if str(parsed) == resource_id else resource_id
+    if CANONICAL_UUID.match(resource_id):
+        return bytes.fromhex(resource_id.replace('-', ''))
+    return resource_id
 
 
 class Comparison:
@@ -260,12 +260,15 @@ def _billed_text(item):
     return _signature(item.project_id, item.price_key, item.quantity)
 
 
-def _found_text(item):
+def _found_text(item, owner=None):
+    """What was found; ``owner`` stands in for a listing that states no
+    project."""
     if item is None:
         return 'not found'
     if not item.billable:
         return 'exists, not billable'
-    return _signature(item.project_id, item.price_key, item.quantity)
+    return _signature(item.project_id or owner, item.price_key,
+                      item.quantity)
 
 
 def _message_id(kind, key, at, found):
@@ -287,16 +290,14 @@ def _compare(key, billed, found, now, recent, window_start):
     if billed is None:
         if not found.billable:
             return None
-        start = found.created or now
+        start = listing.moment(found.created) or now
         if start > recent:
             # Its notifications may still be on their way.
             return None
         if window_start is not None:
             start = max(start, window_start)
         return _change('start', key, None, found, start, _exists(found))
-    if _billed_text(billed) == _found_text(
-            dataclasses.replace(found, project_id=found.project_id or
-                                billed.project_id)) or (
+    if _billed_text(billed) == _found_text(found, billed.project_id) or (
             not billed.running and not found.billable):
         return None
     return _change('change', key, billed, found, now, _exists(found))
