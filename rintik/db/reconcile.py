@@ -42,7 +42,7 @@ def _select(resource_type, running_only):
     on = sa.and_(INTERVALS.c.resource_pk == RESOURCES.c.id,
                  INTERVALS.c.end.is_(None))
     return sa.select(
-        RESOURCES.c.id, RESOURCES.c.resource_type, RESOURCES.c.resource_id,
+        RESOURCES.c.resource_type, RESOURCES.c.resource_id,
         RESOURCES.c.project_id, RESOURCES.c.tail_event_time,
         RESOURCES.c.gone_at,
         INTERVALS.c.project_id.label('interval_project'),
@@ -53,7 +53,7 @@ def _select(resource_type, running_only):
 
 
 def _billed(row):
-    (_pk, resource_type, resource_id, project_id, last_seen, gone_at,
+    (resource_type, resource_id, project_id, last_seen, gone_at,
      interval_project, price_key, quantity, interval_resource) = row
     running = interval_resource is not None
     return Billed(resource_type, resource_id,
@@ -76,21 +76,23 @@ def billed(context, resource_type, resource_ids):
 
 @main_context_manager.reader
 def _running_after(context, resource_type, after, limit):
-    return context.session.execute(
-        _select(resource_type, True).where(RESOURCES.c.id > after).order_by(
-            RESOURCES.c.id).limit(limit)).all()
+    query = _select(resource_type, True)
+    if after is not None:
+        query = query.where(RESOURCES.c.resource_id > after)
+    return context.session.execute(query.order_by(
+        RESOURCES.c.resource_id).limit(limit)).all()
 
 
 def running(context, resource_type):
     """Lists of Billed: every running resource of this type,
-    RUNNING_CHUNK at a time in primary key order, each chunk read in a
-    transaction of its own."""
-    after = 0
+    RUNNING_CHUNK at a time in id order (a range of the unique index on
+    type and id), each chunk read in a transaction of its own."""
+    after = None
     while True:
         rows = _running_after(context, resource_type, after, RUNNING_CHUNK)
         if not rows:
             return
-        after = rows[-1].id
+        after = rows[-1].resource_id
         yield [_billed(row) for row in rows]
 
 

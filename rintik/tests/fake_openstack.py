@@ -41,11 +41,13 @@ PROJECT_FILTERS = ('project_id', 'tenant_id', 'owner')
 
 
 class FakeOpenStack(fixtures.Fixture):
-    """The cloud: ``resources[collection][id]`` are dicts (with their
-    project in ``project_id``); ``requests`` lists (method, path, query,
-    body) of every call made; ``fail[(method, path)] = n`` makes the next
-    n such calls answer 500. ``roles`` are the token's roles. Listings
-    return at most ``page_size`` items a page; a page after the first of a
+    """The cloud: ``resources[collection]`` maps ids to dicts (with their
+    project in ``project_id``), in listing order; any mapping will do,
+    e.g. one that builds its items when asked. ``requests`` lists
+    (method, path, query, body) of every call made; ``fail[(method,
+    path)] = n`` makes the next n such calls answer 500. ``roles`` are the
+    token's roles. Listings return at most the ``limit`` asked for and at
+    most ``page_size`` items a page; a page after the first of a
     path in ``broken_paging`` answers 500; a collection in
     ``own_project_only`` lists only the token's project (as a service
     that ignores all_projects does)."""

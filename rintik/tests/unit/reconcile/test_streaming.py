@@ -150,14 +150,14 @@ class StreamingTest(test_reconcile.ReconcileTestCase):
         self.useFixture(fixtures.MonkeyPatch(
             'rintik.db.reconcile.RUNNING_CHUNK', 2))
 
-    def test_running_resources_are_read_in_chunks_in_key_order(self):
-        for number in (4, 1, 3, 0, 2):
+    def test_running_resources_are_read_in_chunks_in_id_order(self):
+        for number in (4, 1, 3, 0, 2, 5):
             self.observe(at(2, 1), UUIDS[number])
         self.observe(at(2, 1), 'v1', resource_type='volume', price_key='t1',
                      quantity=5)
         self.observe(at(2, 2), UUIDS[3], gone=True)
         self.assertEqual(
-            [[UUIDS[4], UUIDS[1]], [UUIDS[0], UUIDS[2]]],
+            [[UUIDS[0], UUIDS[1]], [UUIDS[2], UUIDS[4]], [UUIDS[5]]],
             [[item.resource_id for item in chunk]
              for chunk in db_reconcile.running(self.context, 'instance')])
         self.assertEqual(
