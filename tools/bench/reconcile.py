@@ -423,8 +423,8 @@ def measure(args, size, now, workdir):
     cloud, scenario = serve(size, args.seed, now)
     name = 'anchor' if not size else str(size)
     if args.db == 'mariadb':
-        args.db_name = '%s_%s' % (args.db_prefix, name)
-        database = benchdb.Database(args)
+        database = benchdb.Database(argparse.Namespace(**dict(
+            vars(args), db_name='%s_%s' % (args.db_name, name))))
     else:
         database = benchdb.SQLiteDatabase(workdir, 'reconcile-' + name)
     try:
@@ -477,9 +477,8 @@ def parse_args(argv):
     parser.add_argument('--seed', type=int, default=42)
     parser.add_argument('--db', choices=('sqlite', 'mariadb'),
                         default='sqlite')
-    benchdb.add_arguments(parser, None)
-    parser.add_argument('--db-prefix', default='rintik_bench_reconcile',
-                        help='MariaDB database name prefix')
+    # With --db mariadb: one database per size, named <--db-name>_<size>.
+    benchdb.add_arguments(parser, 'rintik_bench_reconcile')
     parser.add_argument('--keep', action='store_true',
                         help='keep the databases and the work directory')
     return parser.parse_args(argv)
