@@ -58,9 +58,14 @@ def moment(text):
     return parsed.astimezone(datetime.timezone.utc)
 
 
-def _size(value):
-    """A listed size in GB, or None while the service states none."""
-    return None if value is None else decimal.Decimal(value)
+def _sized(resource_type, item, project_key, price_key=None):
+    """A volume or snapshot: billable by its size in GB once the service
+    states one; ``project_key`` names its owner."""
+    size = item.get('size')
+    size = None if size is None else decimal.Decimal(size)
+    return Found(resource_type, item['id'], item.get(project_key),
+                 size is not None, price_key, size, item.get('name'),
+                 item.get('created_at'))
 
 
 def _next_params(document, collection):
@@ -154,12 +159,8 @@ def volumes(cloud, conf):
                     type_ids.update((kind.name, kind.id) for kind in
                                     cloud.block_storage.types())
                 type_id = type_ids.get(type_name, type_name)
-            size = _size(volume.get('size'))
-            found.append(Found(
-                'volume', volume['id'],
-                volume.get('os-vol-tenant-attr:tenant_id'),
-                size is not None, type_id, size, volume.get('name'),
-                volume.get('created_at')))
+            found.append(_sized('volume', volume,
+                                'os-vol-tenant-attr:tenant_id', type_id))
         yield found
 
 
@@ -167,15 +168,9 @@ def snapshots(cloud, conf):
     """Pages of Found volume snapshots (all projects)."""
     for page in pages(cloud.block_storage, '/snapshots/detail', 'snapshots',
                       {'all_tenants': 1}):
-        found = []
-        for snapshot in page:
-            size = _size(snapshot.get('size'))
-            found.append(Found(
-                'snapshot', snapshot['id'],
-                snapshot.get('os-extended-snapshot-attributes:project_id'),
-                size is not None, None, size, snapshot.get('name'),
-                snapshot.get('created_at')))
-        yield found
+        yield [_sized('snapshot', snapshot,
+                      'os-extended-snapshot-attributes:project_id')
+               for snapshot in page]
 
 
 def floating_ips(cloud, conf):
