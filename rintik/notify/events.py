@@ -3,7 +3,7 @@ facts as JSON-ready strings (money in the currency's minor unit)."""
 
 import dataclasses
 
-from rintik.rating import views
+from rintik.common import formats
 
 INVOICE_ISSUED = 'invoice_issued'
 INVOICE_PAID = 'invoice_paid'
@@ -43,7 +43,7 @@ def _period(invoice):
 
 
 def _money(amount, currency):
-    return views.money_text(amount, currency)
+    return formats.money_text(amount, currency)
 
 
 def _groups(lines, currency):
@@ -59,8 +59,8 @@ def _groups(lines, currency):
             'lines': [{
                 'resource_id': line.resource_id,
                 'name': line.name or '',
-                'start': views.iso(line.start),
-                'end': views.iso(line.adjusted_end),
+                'start': formats.iso(line.start),
+                'end': formats.iso(line.adjusted_end),
                 'charge': _money(line.charge, currency),
                 'adjustment': line.adjustment,
             } for line in mine]})

@@ -6,15 +6,16 @@ from rintik.api.controllers import base
 from rintik.api.controllers.v1 import common
 from rintik.api import errors
 from rintik.api import utils
+from rintik.api import views
 from rintik.db import invoices as db_invoices
 from rintik.db import settings as db_settings
 from rintik import exception
-from rintik.rating import actions
+from rintik.metering import inventory
+from rintik.rating import billing_state
 from rintik.rating import invoicing
+from rintik.rating import payments
 from rintik.rating import prices
 from rintik.rating import rollover
-from rintik.rating import snapshot
-from rintik.rating import views
 
 DATE = {'type': 'string', 'minLength': 1}
 TENANT = {'type': 'string', 'minLength': 1, 'maxLength': 64}
@@ -161,7 +162,7 @@ class InvoiceController(base.Controller):
         start = now
         if body.get('start_date'):
             start = utils.parse_datetime(body['start_date'], 'start_date')
-        snapshot.register(context, body)
+        inventory.register(context, body)
         db_settings.open_window(context, start)
         rollover.open_current_invoices(context, common.CONF, now)
         return SUCCESS
@@ -175,13 +176,13 @@ class InvoiceController(base.Controller):
     @pecan.expose('json')
     def reset_billing(self):
         utils.authorize('rintik:invoice:reset_billing')
-        actions.reset(pecan.request.context, keep_prices=False)
+        billing_state.reset(pecan.request.context, keep_prices=False)
         return SUCCESS
 
     @pecan.expose('json')
     def reset_transaction_data(self):
         utils.authorize('rintik:invoice:reset_transaction_data')
-        actions.reset(pecan.request.context, keep_prices=True)
+        billing_state.reset(pecan.request.context, keep_prices=True)
         return SUCCESS
 
     def _transition(self, invoice_id, rule, action):
@@ -196,10 +197,10 @@ class InvoiceController(base.Controller):
     @pecan.expose('json')
     def finish(self, invoice_id):
         return self._transition(invoice_id, 'rintik:invoice:finish',
-                                actions.finish)
+                                payments.finish)
 
     @pecan.expose('json')
     def rollback_to_unpaid(self, invoice_id):
         return self._transition(invoice_id,
                                 'rintik:invoice:rollback_to_unpaid',
-                                actions.rollback_to_unpaid)
+                                payments.rollback_to_unpaid)

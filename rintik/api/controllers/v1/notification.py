@@ -5,10 +5,11 @@ import pecan
 from rintik.api.controllers import base
 from rintik.api.controllers.v1 import common
 from rintik.api import utils
+from rintik.api import views
+from rintik.common import formats
 from rintik.db import invoices as db_invoices
 from rintik.db import notifications as db_notifications
 from rintik import exception
-from rintik.rating import views
 
 GENERAL = '0'
 
@@ -27,7 +28,7 @@ def notification_object(context, row):
         'content': row.content,
         'sent_status': row.sent_status,
         'is_read': row.is_read,
-        'created_at': views.iso(row.created_at),
+        'created_at': formats.iso(row.created_at),
         'recipient': row.recipient,
     }
 

@@ -6,11 +6,11 @@ import pecan
 from rintik.api.controllers import base
 from rintik.api.controllers.v1 import common
 from rintik.api import utils
+from rintik.api import views
 from rintik.db import invoices as db_invoices
 from rintik import exception
 from rintik.rating import overview
 from rintik.rating import settings
-from rintik.rating import views
 
 CHARTS = {
     'total_resource': False,

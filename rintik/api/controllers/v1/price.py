@@ -6,10 +6,10 @@ from rintik.api.controllers import base
 from rintik.api.controllers.v1 import common
 from rintik.api import errors
 from rintik.api import utils
+from rintik.common import formats
 from rintik.db import ratecard as db_ratecard
 from rintik import exception
 from rintik.rating import prices
-from rintik.rating import views
 
 MONEY = {'type': ['string', 'number']}
 PRICE_SCHEMA = {
@@ -32,13 +32,13 @@ def price_object(key, version):
     currency = common.currency()
     body = {
         'id': key.id,
-        'created_at': views.iso(key.created_at),
-        'updated_at': views.iso(key.updated_at),
-        'hourly_price': views.price_text(version.hourly, currency),
+        'created_at': formats.iso(key.created_at),
+        'updated_at': formats.iso(key.updated_at),
+        'hourly_price': formats.price_text(version.hourly, currency),
         'hourly_price_currency': currency,
-        'monthly_price': views.price_text(version.monthly, currency),
+        'monthly_price': formats.price_text(version.monthly, currency),
         'monthly_price_currency': currency,
-        'effective_from': views.iso(version.effective_from),
+        'effective_from': formats.iso(version.effective_from),
         'ended': version.ended,
     }
     if key.kind in prices.KEYED:

@@ -1,4 +1,8 @@
-"""enable_billing's snapshot: what runs now, registered once."""
+"""The inventory enable_billing sends (what runs in the cloud now): each
+resource Rintik has not heard of is stored once, as an observation at
+its start_date. The observations keep the source name ``snapshot`` they
+have always been stored with (``observations.source``, message ids
+``snapshot-<type>-<id>``)."""
 
 import decimal
 
