@@ -15,21 +15,16 @@ def _number(quantity):
 
 
 def _typed(line):
-    quantity = _number(line.quantity)
-    return {
-        'instance': {'instance_id': line.resource_id,
-                     'flavor_id': line.price_key, 'name': line.name},
-        'volume': {'volume_id': line.resource_id,
-                   'volume_type_id': line.price_key,
-                   'space_allocation_gb': quantity,
-                   'volume_name': line.name},
-        'floating_ip': {'fip_id': line.resource_id, 'ip': line.name},
-        'router': {'router_id': line.resource_id, 'name': line.name},
-        'snapshot': {'snapshot_id': line.resource_id,
-                     'space_allocation_gb': quantity, 'name': line.name},
-        'image': {'image_id': line.resource_id,
-                  'space_allocation_gb': quantity, 'name': line.name},
-    }[line.resource_type]
+    """The fields of a segment that name its resource, as its type's
+    items spell them."""
+    kind = resource_types.BY_NAME[line.resource_type]
+    fields = {kind.id_field: line.resource_id}
+    if kind.key_field is not None:
+        fields[kind.key_field] = line.price_key
+    if kind.quantity_field is not None:
+        fields[kind.quantity_field] = _number(line.quantity)
+    fields[kind.name_field] = line.name
+    return fields
 
 
 def segment(line, segment_id, invoice_id, currency):
@@ -88,8 +83,8 @@ def full_invoice(invoice, lines, segment_ids, email, currency):
         'tax_currency': currency,
         'project': project_object(invoice.project_id, email),
     })
-    for array in resource_types.ARRAYS.values():
-        body[array] = []
+    for kind in resource_types.TYPES:
+        body[kind.array] = []
     for line, segment_id in zip(lines, segment_ids):
         body[resource_types.ARRAYS[line.resource_type]].append(
             segment(line, segment_id, invoice.id, currency))

@@ -5,6 +5,7 @@ import os
 from oslo_log import log
 from oslo_serialization import jsonutils
 
+from rintik.common import resource_types
 from rintik import context as rintik_context
 from rintik.db import changes
 from rintik.db import queries
@@ -16,8 +17,6 @@ from rintik.rating import unpriced
 LOG = log.getLogger(__name__)
 
 REPLAY_SOURCE = 'replay'
-RESOURCE_TYPES = ('instance', 'volume', 'snapshot', 'floating_ip', 'router',
-                  'image')
 
 
 def _files(paths):
@@ -174,7 +173,7 @@ class UsageCommands:
 
     @base.args('--project-id')
     @base.args('--resource-id')
-    @base.args('--resource-type', choices=RESOURCE_TYPES)
+    @base.args('--resource-type', choices=resource_types.NAMES)
     @base.FORMAT_ARG
     def list(self, project_id, resource_id, resource_type, format):
         """Usage intervals."""

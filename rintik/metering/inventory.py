@@ -6,6 +6,7 @@ have always been stored with (``observations.source``, message ids
 
 import decimal
 
+from rintik.common import resource_types
 from rintik.db import invoices as db_invoices
 from rintik.db import metering
 from rintik import exception
@@ -13,29 +14,15 @@ from rintik.metering import facts
 
 ONE = decimal.Decimal(1)
 
-# array -> (resource type, id field, name field, price key field,
-#           quantity field, or None for quantity 1)
-ARRAYS = {
-    'instances': ('instance', 'instance_id', 'name', 'flavor_id', None),
-    'volumes': ('volume', 'volume_id', 'volume_name', 'volume_type_id',
-                'space_allocation_gb'),
-    'floating_ips': ('floating_ip', 'fip_id', 'ip', None, None),
-    'routers': ('router', 'router_id', 'name', None, None),
-    'snapshots': ('snapshot', 'snapshot_id', 'name', None,
-                  'space_allocation_gb'),
-    'images': ('image', 'image_id', 'name', None, 'space_allocation_gb'),
-}
 
-
-def _observation(resource_type, item, fields):
-    id_field, name_field, key_field, quantity_field = fields
+def _observation(kind, item):
     quantity = ONE
-    if quantity_field is not None:
-        quantity = decimal.Decimal(item[quantity_field])
+    if kind.quantity_field is not None:
+        quantity = decimal.Decimal(item[kind.quantity_field])
     return facts.Observation(
-        resource_type, item[id_field], item['tenant_id'], billable=True,
-        price_key=item.get(key_field) if key_field else None,
-        quantity=quantity, name=item.get(name_field))
+        kind.name, item[kind.id_field], item['tenant_id'], billable=True,
+        price_key=item.get(kind.key_field) if kind.key_field else None,
+        quantity=quantity, name=item.get(kind.name_field))
 
 
 def register(context, body):
@@ -46,19 +33,18 @@ def register(context, body):
     registered."""
     records = []
     known = metering.known_resources(context, [
-        (fields[0], item[fields[1]]) for array, fields in ARRAYS.items()
-        for item in body.get(array, [])])
-    for array, fields in ARRAYS.items():
-        resource_type = fields[0]
-        for item in body.get(array, []):
-            key = (resource_type, item[fields[1]])
+        (kind.name, item[kind.id_field]) for kind in resource_types.TYPES
+        for item in body.get(kind.array, [])])
+    for kind in resource_types.TYPES:
+        for item in body.get(kind.array, []):
+            key = (kind.name, item[kind.id_field])
             if key in known:
                 continue
             known.add(key)
             try:
-                observation = _observation(resource_type, item, fields[1:])
+                observation = _observation(kind, item)
             except (KeyError, decimal.InvalidOperation):
-                raise exception.Invalid('%s: incomplete item' % array)
+                raise exception.Invalid('%s: incomplete item' % kind.array)
             records.append(('snapshot-%s-%s' % key, 'snapshot',
                             item['start_date'], [observation]))
             db_invoices.register_project(context, item['tenant_id'],

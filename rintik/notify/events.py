@@ -4,6 +4,7 @@ facts as JSON-ready strings (money in the currency's minor unit)."""
 import dataclasses
 
 from rintik.common import formats
+from rintik.common import resource_types
 
 INVOICE_ISSUED = 'invoice_issued'
 INVOICE_PAID = 'invoice_paid'
@@ -15,14 +16,7 @@ UNPRICED_USAGE = 'unpriced_usage'
 QUARANTINED = 'quarantined'
 RECONCILED = 'reconciled'
 
-TYPE_LABELS = {
-    'instance': 'Instances',
-    'volume': 'Volumes',
-    'floating_ip': 'Floating IPs',
-    'router': 'Routers',
-    'snapshot': 'Snapshots',
-    'image': 'Images',
-}
+TYPE_LABELS = {kind.name: kind.label for kind in resource_types.TYPES}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -7,6 +7,7 @@ from rintik.api.controllers.v1 import common
 from rintik.api import errors
 from rintik.api import utils
 from rintik.api import views
+from rintik.common import resource_types
 from rintik.db import invoices as db_invoices
 from rintik.db import settings as db_settings
 from rintik import exception
@@ -25,30 +26,25 @@ TEXT = {'type': ['string', 'null'], 'maxLength': 255}
 GB = {'type': ['number', 'string']}
 
 
-def _items(id_field, *fields, **typed):
-    properties = {field: TEXT for field in fields}
-    properties.update(typed, tenant_id=TENANT, start_date=DATE)
-    properties[id_field] = RESOURCE_ID
-    required = ['tenant_id', 'start_date', id_field] + list(typed)
+def _items(kind):
+    """The JSON schema of an enable_billing array of ``kind``."""
+    properties = {kind.name_field: TEXT, 'tenant_id': TENANT,
+                  'start_date': DATE, kind.id_field: RESOURCE_ID}
+    required = ['tenant_id', 'start_date', kind.id_field]
+    if kind.key_field is not None:
+        properties[kind.key_field] = TEXT
+    if kind.quantity_field is not None:
+        properties[kind.quantity_field] = GB
+        required.append(kind.quantity_field)
     return {'type': 'array', 'items': {
         'type': 'object', 'properties': properties, 'required': required}}
 
 
 ENABLE_SCHEMA = {
     'type': 'object',
-    'properties': {
-        'start_date': {'type': ['string', 'null']},
-        'instances': _items('instance_id', 'name', 'flavor_id'),
-        'volumes': _items('volume_id', 'volume_name', 'volume_type_id',
-                          space_allocation_gb=GB),
-        'floating_ips': _items('fip_id', 'ip'),
-        'routers': _items('router_id', 'name'),
-        'snapshots': _items('snapshot_id', 'name', space_allocation_gb=GB),
-        'images': _items('image_id', 'name', space_allocation_gb=GB),
-    },
+    'properties': dict({'start_date': {'type': ['string', 'null']}}, **{
+        kind.array: _items(kind) for kind in resource_types.TYPES}),
 }
-ARRAYS = ('instances', 'volumes', 'floating_ips', 'routers', 'snapshots',
-          'images')
 SUCCESS = {'status': 'success'}
 
 
@@ -148,7 +144,7 @@ class InvoiceController(base.Controller):
         body = utils.request_body(ENABLE_SCHEMA)
         context = pecan.request.context
         now = common.now()
-        for array in ARRAYS:
+        for array in resource_types.ARRAYS.values():
             for index, item in enumerate(body.get(array, [])):
                 field = '%s.%d.' % (array, index)
                 utils.check_project_id(item['tenant_id'],
