@@ -5,13 +5,13 @@ families; labels carry ids, never names. To expose more, write a
 collector and add it to COLLECTORS.
 """
 
-import datetime
 import threading
 import time
 
 from prometheus_client import core
 from prometheus_client import exposition as prometheus_exposition
 
+from rintik.common import clock
 from rintik import conf
 from rintik.db import counters
 from rintik.db import queries
@@ -19,10 +19,6 @@ from rintik.db import rating_state
 from rintik.rating import invoicing
 from rintik.rating import overview
 from rintik.rating import unpriced
-
-
-def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc)
 
 
 def quarantined_messages(context):
@@ -40,7 +36,7 @@ def ingest_lag(context):
     newest = queries.newest_event_time(context)
     if newest is None:
         return
-    lag = utcnow() - newest
+    lag = clock.utcnow() - newest
     yield core.GaugeMetricFamily(
         'rintik_ingest_lag_seconds',
         'Consumer lag: seconds between now and the event time of the '
@@ -96,7 +92,7 @@ def open_invoices(context):
         'Resources billed right now on the open invoices.',
         labels=['project_id', 'resource_type'])
     for project_id, resource_type, amount, count in overview.by_project(
-            context, policy, utcnow()):
+            context, policy, clock.utcnow()):
         cost.add_metric([project_id, resource_type, policy.currency],
                         float(amount))
         running.add_metric([project_id, resource_type], count)

@@ -9,7 +9,6 @@ on the resource rows; a lost race on a unique key or a deadlock retries
 the whole batch.
 """
 
-import datetime
 import hashlib
 import re
 import types
@@ -19,6 +18,7 @@ from oslo_db import exception as db_exc
 from oslo_serialization import jsonutils
 import sqlalchemy as sa
 
+from rintik.common import clock as host_clock
 from rintik.db import bulk
 from rintik.db import clock
 from rintik.db.engine import main_context_manager
@@ -32,10 +32,6 @@ OBSERVATIONS = models.Observation.__table__
 INTERVALS = models.UsageInterval.__table__
 QUARANTINE = models.QuarantinedMessage.__table__
 CHANGES = models.UsageChange.__table__
-
-
-def _utcnow():
-    return datetime.datetime.now(datetime.timezone.utc)
 
 
 def _retry_on_lost_race(error):
@@ -55,7 +51,7 @@ def store_batch(context, records, quarantined, source='notification'):
     """
     session = context.session
     records = _unseen(session, records)
-    now = _utcnow()
+    now = host_clock.utcnow()
     _register_projects(session, records)
     resource_pks, inserted = _resources(session, records)
     rows = []
@@ -357,7 +353,7 @@ def _intervals_by_resource(session, resource_pks):
 def quarantine(context, quarantined):
     """Keep (envelope, reason) pairs in the quarantine, in a transaction
     of their own."""
-    _quarantine(context.session, quarantined, _utcnow())
+    _quarantine(context.session, quarantined, host_clock.utcnow())
 
 
 def _quarantine(session, quarantined, now):

@@ -1,8 +1,8 @@
 """rintik-manage commands of rating and invoicing (CLI.md)."""
 
-import datetime
 
 from rintik.api import views
+from rintik.common import clock
 from rintik.common import formats
 from rintik import context as rintik_context
 from rintik.db import invoices as db_invoices
@@ -20,7 +20,7 @@ from rintik.rating import settings
 def _now(text=None):
     if text:
         return base.parse_time(text)
-    return datetime.datetime.now(datetime.timezone.utc)
+    return clock.utcnow()
 
 
 class _Commands:

@@ -7,6 +7,7 @@ from rintik.api.controllers.v1 import common
 from rintik.api import utils
 from rintik.api import views
 from rintik.billing import money
+from rintik.common import clock
 from rintik.common import formats
 from rintik.db import balances
 from rintik.db import invoices as db_invoices
@@ -91,7 +92,7 @@ class BalanceController(base.Controller):
         project = self._project(tenant_id,
                                 'rintik:balance:retrieve_by_project')
         return balance_object(context, balances.ensure(context, project,
-                                                       common.now()))
+                                                       clock.utcnow()))
 
     @pecan.expose('json')
     def transaction_by_project(self, tenant_id):
@@ -115,7 +116,7 @@ class BalanceController(base.Controller):
         context = pecan.request.context
         transaction_id = payments.change_balance(
             context, project, action, amount, body.get('description'),
-            common.now(), **common.actor())
+            clock.utcnow(), **common.actor())
         return common.created(transaction_object(
             balances.get_transaction(context, transaction_id)))
 

@@ -7,6 +7,7 @@ from rintik.api.controllers.v1 import common
 from rintik.api import errors
 from rintik.api import utils
 from rintik.api import views
+from rintik.common import clock
 from rintik.common import resource_types
 from rintik.db import invoices as db_invoices
 from rintik.db import settings as db_settings
@@ -69,7 +70,7 @@ def _emails(context, project_ids):
 def full(context, invoice, email=None):
     """The full invoice object of one invoice."""
     lines, ids = invoicing.invoice_lines(context, invoice, common.policy(),
-                                         common.now())
+                                         clock.utcnow())
     return views.full_invoice(invoice, lines, ids, email, common.currency())
 
 
@@ -77,7 +78,7 @@ def simple(context, invoice):
     lines = []
     if invoice.state == db_invoices.IN_PROGRESS:
         lines = invoicing.invoice_lines(context, invoice, common.policy(),
-                                        common.now())[0]
+                                        clock.utcnow())[0]
     return views.simple_invoice(invoice, lines, common.currency())
 
 
@@ -143,7 +144,7 @@ class InvoiceController(base.Controller):
         utils.authorize('rintik:invoice:enable_billing')
         body = utils.request_body(ENABLE_SCHEMA)
         context = pecan.request.context
-        now = common.now()
+        now = clock.utcnow()
         for array in resource_types.ARRAYS.values():
             for index, item in enumerate(body.get(array, [])):
                 field = '%s.%d.' % (array, index)
@@ -166,7 +167,7 @@ class InvoiceController(base.Controller):
     @pecan.expose('json')
     def disable_billing(self):
         utils.authorize('rintik:invoice:disable_billing')
-        db_settings.close_window(pecan.request.context, common.now())
+        db_settings.close_window(pecan.request.context, clock.utcnow())
         return SUCCESS
 
     @pecan.expose('json')
@@ -185,7 +186,7 @@ class InvoiceController(base.Controller):
         context = pecan.request.context
         invoice = self._owned(invoice_id, rule)
         action(context, invoice.id, common.flag('skip_balance'),
-               common.now(), **common.actor())
+               clock.utcnow(), **common.actor())
         return full(context, db_invoices.get_invoice(context, invoice.id),
                     _emails(context, [invoice.project_id])[
                         invoice.project_id])
