@@ -14,8 +14,9 @@ from prometheus_client import exposition as prometheus_exposition
 from rintik.common import clock
 from rintik import conf
 from rintik.db import counters
-from rintik.db import queries
+from rintik.db import quarantine
 from rintik.db import rating_state
+from rintik.db import usage
 from rintik.rating import invoicing
 from rintik.rating import overview
 from rintik.rating import unpriced
@@ -26,14 +27,14 @@ def quarantined_messages(context):
         'rintik_quarantined_messages',
         'Notifications set aside as unprocessable, waiting for an operator '
         '(rintik-manage quarantine).')
-    family.add_metric([], queries.quarantined_count(context))
+    family.add_metric([], quarantine.quarantined_count(context))
     yield family
 
 
 def ingest_lag(context):
     """Consumer lag: seconds since the newest metered event; absent
     before the first."""
-    newest = queries.newest_event_time(context)
+    newest = usage.newest_event_time(context)
     if newest is None:
         return
     lag = clock.utcnow() - newest

@@ -6,7 +6,8 @@ import random
 import types
 
 from rintik.db import metering
-from rintik.db import queries
+from rintik.db import quarantine
+from rintik.db import usage
 from rintik.metering import facts
 from rintik.metering import intervals
 from rintik.tests import base
@@ -33,7 +34,7 @@ class TestStoreBatch(base.DbTestCase):
     def intervals(self):
         return [(row.resource_type, row.resource_id, row.project_id,
                  row.price_key, row.quantity, row.start, row.end)
-                for row in queries.usage_intervals(self.context)]
+                for row in usage.usage_intervals(self.context)]
 
     def store(self, *records):
         return metering.store_batch(self.context, list(records), [])
@@ -85,7 +86,7 @@ class TestStoreBatch(base.DbTestCase):
                     'payload': 'oops'}
         metering.store_batch(self.context, [], [(envelope, 'no payload')])
         metering.store_batch(self.context, [], [(envelope, 'no payload')])
-        rows = queries.quarantined(self.context)
+        rows = quarantine.quarantined(self.context)
         self.assertEqual([('bad', 'volume.create.end', 'no payload')],
                          [(r.message_id, r.event_type, r.reason)
                           for r in rows])
@@ -108,7 +109,7 @@ class TestResumedDerivation(base.DbTestCase):
     def check(self, batches):
         for batch in batches:
             metering.store_batch(self.context, batch, [])
-        rows = queries.usage_intervals(self.context)
+        rows = usage.usage_intervals(self.context)
         expected = intervals.derive([
             types.SimpleNamespace(
                 event_time=time, message_id=message_id, gone=fact.gone,
