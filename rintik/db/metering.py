@@ -3,8 +3,10 @@
 One call stores a whole batch of notifications in one transaction with
 set-based statements: the batch's message ids are checked against the
 observations already stored (the unique constraint is the last word), the
-affected resources are locked in id order, and their intervals are
-re-derived from all of their observations. Concurrent workers serialise
+affected resources are locked in id order, and their intervals brought
+up to date: the stored derivation resumed when the new observations come
+after the resource's tail, everything re-derived for a late or reordered
+one (rintik.metering.intervals). Concurrent workers serialise
 on the resource rows; a lost race on a unique key or a deadlock retries
 the whole batch.
 """

@@ -205,7 +205,7 @@ class RolloverCommand(_Commands):
     def __call__(self, now):
         summary = rollover.run(self.context, self.conf, _now(now))
         if not summary.ran:
-            print('Another invoice-rollover holds the lease; nothing done.')
+            print('Another invoice-rollover holds the lock; nothing done.')
             return
         print('Issued %d invoices, opened %d, %d unpriced segments' % (
             summary.issued, summary.opened, summary.unpriced_segments))

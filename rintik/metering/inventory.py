@@ -26,8 +26,8 @@ def _observation(kind, item):
 
 
 def register(context, body):
-    """Store every listed resource Rintik has not seen yet as a
-    ``snapshot`` observation at its start_date. The message id is derived
+    """Store every listed resource Rintik has not seen yet as an
+    observation at its start_date. The message id is derived
     from the resource, so a second call changes nothing; a resource the
     monitor already knows is left to the monitor. Returns how many were
     registered."""
