@@ -600,9 +600,10 @@ class Broker:
         for name, body in bodies:
             exchange = exchanges.get(name)
             if exchange is None:
-                # As oslo.messaging declares them (amqp_durable_queues off).
+                # As oslo.messaging declares them with Rintik's default
+                # amqp_durable_queues = true (both consumers' setting).
                 exchange = exchanges[name] = kombu.Exchange(
-                    name, type='topic', durable=False, auto_delete=False)
+                    name, type='topic', durable=True, auto_delete=False)
                 exchange(self.channel).declare()
             producer.publish(body, exchange=exchange, routing_key=ROUTING_KEY,
                              content_type='application/json',
@@ -774,6 +775,7 @@ def run_noop(args, workdir, broker, bodies, run):
     with open(conf_file, 'w') as stream:
         stream.write('[DEFAULT]\ntransport_url = %s\n%s\n'
                      '[oslo_messaging_rabbit]\n'
+                     'amqp_durable_queues = true\n'
                      'rabbit_qos_prefetch_count = %d\n'
                      % (broker.url, executor_option(args), args.prefetch))
     declare_pool_queue(conf_file, pool, LISTEN_EXCHANGES)
@@ -845,6 +847,7 @@ def run_rintik(args, workdir, broker, database, bodies, expected, run):
     lines = ['[DEFAULT]', 'transport_url = %s' % broker.url,
              'debug = %s' % args.debug, executor_option(args),
              '[database]', 'connection = %s' % database.url, '',
+             '[oslo_messaging_rabbit]', 'amqp_durable_queues = true', '',
              '[notification]', 'workers = 1', 'pool_name = %s' % pool]
     for option in ('batch_size', 'batch_timeout', 'prefetch_count'):
         value = getattr(args, 'prefetch' if option == 'prefetch_count'
