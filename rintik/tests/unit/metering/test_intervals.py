@@ -1,6 +1,5 @@
 """Deriving usage intervals from one resource's observations."""
 
-import dataclasses
 import datetime
 import decimal
 import itertools
@@ -20,22 +19,15 @@ def at(hour, minute=0, second=0, micro=0):
                              tzinfo=UTC)
 
 
-@dataclasses.dataclass(frozen=True)
-class NamedObservation(intervals.TimedObservation):
-    """A stored observation also carries a display name."""
-
-    name: str | None = None
-
-
 def exists(when, message_id, billable=True, project='p1', key='f1',
            quantity=D(1), name=None):
-    return NamedObservation(when, message_id, False, billable, project,
-                            key, quantity, name)
+    return intervals.TimedObservation(when, message_id, False, billable,
+                                      project, key, quantity, name)
 
 
 def gone(when, message_id, project='p1'):
-    return NamedObservation(when, message_id, True, False, project, None,
-                            None)
+    return intervals.TimedObservation(when, message_id, True, False, project,
+                                      None, None)
 
 
 def interval(start, end, project='p1', key='f1', quantity=D(1)):
@@ -198,9 +190,9 @@ def observations():
                      st.sampled_from(['f1', 'f2']),
                      st.sampled_from([D(1), D(2)]))
     return st.lists(fact, max_size=7).map(lambda drawn: [
-        NamedObservation(when, 'm%d' % index, is_gone, billable and
-                         not is_gone, project, None if is_gone else key,
-                         None if is_gone else quantity)
+        intervals.TimedObservation(
+            when, 'm%d' % index, is_gone, billable and not is_gone, project,
+            None if is_gone else key, None if is_gone else quantity)
         for index, (when, is_gone, billable, project, key, quantity)
         in enumerate(drawn)])
 
