@@ -148,12 +148,12 @@ def _store_usage(session, observed, source):
         else:
             update = _late(session, row, new)
         old, derived, seen = update
-        kept = 0
-        while kept < min(len(old), len(derived)) and \
-                old[kept][1] == derived[kept]:
-            kept += 1
-        removed.extend(interval_id for interval_id, _ in old[kept:])
-        added.extend((row.id, interval) for interval in derived[kept:])
+        # Intervals are disjoint: only those that differ are rewritten.
+        before, after = set(interval for _id, interval in old), set(derived)
+        removed.extend(interval_id for interval_id, interval in old
+                       if interval not in after)
+        added.extend((row.id, interval) for interval in derived
+                     if interval not in before)
         change = intervals.first_change(
             [interval for _id, interval in old], derived)
         if change is not None:
