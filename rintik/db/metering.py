@@ -117,18 +117,20 @@ def _resource_pks(session, keys):
             for row in session.execute(query)}
 
 
-def insert_observations(session, observations, source):
+def insert_observations(session, observations, source, received_at):
     """Store ``observations`` [(resource_pk, TimedObservation)] from
-    ``source``, received at the database's clock."""
+    ``source``, received at ``received_at``."""
     if not observations:
         return
-    session.execute(OBSERVATIONS.insert().values(
-        source=source, received_at=clock.utcnow()), [
+    # Only bound values in the rows: PyMySQL sends an executemany INSERT
+    # as one multi-row statement only then.
+    session.execute(OBSERVATIONS.insert(), [
         {'message_id': obs.message_id, 'resource_pk': resource_pk,
          'event_type': obs.event_type, 'event_time': obs.event_time,
          'gone': obs.gone, 'project_id': obs.project_id,
          'billable': obs.billable, 'price_key': obs.price_key,
-         'quantity': obs.quantity, 'name': obs.name}
+         'quantity': obs.quantity, 'name': obs.name, 'source': source,
+         'received_at': received_at}
         for resource_pk, obs in observations])
 
 
@@ -210,14 +212,17 @@ def replace_intervals(session, removed_ids, added):
 
 
 def record_changes(session, changes):
-    """Record usage changes [(project_id, resource_pk, changed_from)],
-    on the database's clock: the rollover adjusts issued periods from
+    """Record usage changes [(project_id, resource_pk, changed_from)] at
+    the database's clock, read once for them by this transaction (after
+    it locked the resources): the rollover adjusts issued periods from
     these rows, and the live totals take them in (``live_applied``)."""
-    if changes:
-        session.execute(CHANGES.insert().values(recorded_at=clock.utcnow()), [
-            {'project_id': project_id, 'resource_pk': resource_pk,
-             'changed_from': changed_from}
-            for project_id, resource_pk, changed_from in changes])
+    if not changes:
+        return
+    recorded_at = session.execute(sa.select(clock.utcnow())).scalar()
+    session.execute(CHANGES.insert(), [
+        {'project_id': project_id, 'resource_pk': resource_pk,
+         'changed_from': changed_from, 'recorded_at': recorded_at}
+        for project_id, resource_pk, changed_from in changes])
 
 
 STATE_COLUMNS = ('project_id', 'name', 'tail_event_time', 'tail_gone',

@@ -122,7 +122,8 @@ class UsageChange(Base):
     """A change of one resource's usage intervals for one project, from
     ``changed_from`` on, written by the transaction that made it.
 
-    ``recorded_at`` is the database server's clock at that write. The
+    ``recorded_at`` is the database server's clock, read by the
+    transaction that writes the row once it holds its locks. The
     rollover consumes the rows it read (by id): every change to an issued
     period is adjusted exactly once, whatever commits around it.
     """

@@ -59,10 +59,11 @@ def store(context, records, quarantined, source='notification'):
     with main_context_manager.writer.using(context) as session:
         records = _unseen(session, records)
         _register_projects(session, records)
+        now = _utcnow()
         observed = _observations(records)
         if observed:
-            _store_usage(session, observed, source)
-        db_metering.store_quarantined(session, quarantined, _utcnow())
+            _store_usage(session, observed, source, now)
+        db_metering.store_quarantined(session, quarantined, now)
         return len(records)
 
 
@@ -121,9 +122,9 @@ def _observations(records):
     return observed
 
 
-def _store_usage(session, observed, source):
-    """Store the observations, then bring each resource's intervals and
-    derivation state up to date."""
+def _store_usage(session, observed, source, received_at):
+    """Store the observations (received at ``received_at``), then bring
+    each resource's intervals and derivation state up to date."""
     for key in observed:
         observed[key].sort(key=intervals.sort_key)
     # A resource seen first now is stored with the owner and name of its
@@ -133,7 +134,7 @@ def _store_usage(session, observed, source):
         for key, new in observed.items()})
     db_metering.insert_observations(session, [
         (rows[key].id, obs) for key, new in observed.items()
-        for obs in new], source)
+        for obs in new], source, received_at)
     in_order = {key for key in observed if key not in inserted and
                 _follows_tail(rows[key], observed[key])}
     running = db_metering.running_intervals(
