@@ -804,9 +804,10 @@ def run_noop(args, workdir, broker, bodies, run):
     threading.Thread(target=read, daemon=True).start()
     try:
         meter = CPUMeter(process)
-        meter.start()
         attached = wait_for_attach(broker, pool, len(bodies), process,
                                    args.timeout)
+        # From the first delivery: start-up (imports) is not the drain's.
+        meter.start()
         rss = {}
         sampler = psutil.Process(process.pid)
         while not done.wait(0.2):
@@ -876,9 +877,9 @@ def run_rintik(args, workdir, broker, database, bodies, expected, run):
     total = len(bodies)
     try:
         meter = CPUMeter(process)
-        meter.start()
         attached = wait_for_attach(broker, pool, total, process,
                                    args.timeout)
+        meter.start()
         sampler = psutil.Process(process.pid)
         if args.py_spy:
             workers = sampler.children(recursive=True)
