@@ -1135,9 +1135,9 @@ def parse_args(argv):
             os.path.dirname(REPO), 'shared', 'fixtures', 'notifications')))
     parser.add_argument('--only', choices=['noop', 'rintik'],
                         help='measure only one consumer')
-    parser.add_argument('--batch-size', type=int, default=100)
+    parser.add_argument('--batch-size', type=int, default=500)
     parser.add_argument('--batch-timeout', type=int, default=1)
-    parser.add_argument('--prefetch', type=int, default=200)
+    parser.add_argument('--prefetch', type=int, default=1000)
     parser.add_argument('--executor-threads', type=int,
                         help='[DEFAULT] executor_thread_pool_size of both '
                              'consumers (default: oslo.messaging\'s, 64)')
