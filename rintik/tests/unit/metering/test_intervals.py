@@ -1,5 +1,6 @@
 """Deriving usage intervals from one resource's observations."""
 
+import dataclasses
 import datetime
 import decimal
 import itertools
@@ -225,3 +226,37 @@ class TestDeriveProperties(base.TestCase):
                 self.assertLessEqual(item.start, cut)
                 self.assertIsNotNone(item.end)
                 self.assertLessEqual(item.end, cut)
+
+
+class TestRederiveFrom(base.TestCase):
+    """Re-deriving from a late observation's second, with the stored
+    intervals from there and the owner before, gives the full
+    derivation's intervals."""
+
+    @hypothesis.settings(max_examples=150, deadline=None)
+    @hypothesis.given(st.data())
+    def test_equals_the_full_derivation(self, data):
+        history = data.draw(observations())
+        late = [dataclasses.replace(obs, message_id='late-' + obs.message_id)
+                for obs in data.draw(observations().filter(bool))]
+        before = intervals.derive(history)
+        after = intervals.derive(history + late)
+        moment = intervals.whole_second(min(
+            late, key=intervals.sort_key).event_time)
+        if any(obs.gone and obs.event_time < moment for obs in history):
+            self.assertEqual(before, after)
+            return
+        stored = [item for item in before
+                  if item.end is None or item.end >= moment]
+        if stored and stored[0].start < moment:
+            project = stored[0].project_id
+        else:
+            project = next((obs.project_id for obs in sorted(
+                history, key=intervals.sort_key, reverse=True)
+                if obs.event_time < moment and obs.project_id), None)
+        hypothesis.assume(project is not None)
+        kept = [item for item in before
+                if item.end is not None and item.end < moment]
+        self.assertEqual(after, kept + intervals.rederive_from(
+            moment, stored, [obs for obs in history + late
+                             if obs.event_time >= moment], project))
