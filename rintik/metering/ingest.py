@@ -108,8 +108,8 @@ def _register_projects(session, records):
 
 
 def _observations(records):
-    """{(resource_type, resource_id): [(TimedObservation, owner fact)]}
-    of the records' observations."""
+    """{(resource_type, resource_id): [TimedObservation]} of the
+    records' observations."""
     observed = collections.defaultdict(list)
     for message_id, event_type, event_time, record_facts in records:
         for fact in record_facts:
