@@ -30,7 +30,7 @@ QUARANTINE = models.QuarantinedMessage.__table__
 CHANGES = models.UsageChange.__table__
 
 
-def present(session, column, values):
+def _present(session, column, values):
     """The ``values`` that ``column`` holds already."""
     found = set()
     for chunk in bulk.chunks(values):
@@ -41,7 +41,7 @@ def present(session, column, values):
 
 def stored_message_ids(session, message_ids):
     """The ``message_ids`` that have a stored observation."""
-    return present(session, OBSERVATIONS.c.message_id, message_ids)
+    return _present(session, OBSERVATIONS.c.message_id, message_ids)
 
 
 def register_projects(session, known_since, retired):
@@ -274,7 +274,7 @@ def store_quarantined(session, quarantined, now):
     for envelope, reason in quarantined:
         row = _quarantine_row(envelope, reason, now)
         rows.setdefault(row['message_id'], row)
-    stored = present(session, QUARANTINE.c.message_id, set(rows))
+    stored = _present(session, QUARANTINE.c.message_id, set(rows))
     new_rows = [row for key, row in rows.items() if key not in stored]
     if new_rows:
         session.execute(QUARANTINE.insert(), new_rows)
