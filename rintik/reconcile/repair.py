@@ -28,11 +28,11 @@ from rintik.common import openstack
 from rintik.db import bulk
 from rintik.db import counters
 from rintik.db.engine import main_context_manager
-from rintik.db import metering
 from rintik.db import rating_state
 from rintik.db import reconcile as db_reconcile
 from rintik import exception
 from rintik.metering import facts
+from rintik.metering import ingest
 from rintik.notify import centre
 from rintik.notify import events
 from rintik.reconcile import listing
@@ -116,8 +116,13 @@ def reconcile(context, conf, now, project_id=None, dry_run=False):
     records = [record for (_difference, record), difference
                in zip(changes, report.differences)
                if difference.status == 'repaired']
+<<<<<<< HEAD
     for chunk in bulk.chunks(records):
         metering.store_batch(context, chunk, [], source=SOURCE)
+=======
+    if records:
+        ingest.store(context, records, [], source=SOURCE)
+>>>>>>> ingest
     for warning in report.warnings:
         LOG.warning('Reconciliation: %s', warning)
     LOG.info('Reconciliation repaired %d resources.', len(records))
@@ -277,6 +282,26 @@ def _message_id(kind, key, at, found):
     return 'reconcile-%s-%s' % (kind, digest[:32])
 
 
+<<<<<<< HEAD
+=======
+def plan(conf, now, listed, billed, window_start, project_id=None):
+    """[(Difference, ingest.Record)] of every resource whose
+    billing differs from the listing, outside the grace period."""
+    recent = now - datetime.timedelta(seconds=conf.reconcile.grace)
+    changes = []
+    for resource_type, found in sorted(listed.items()):
+        keys = set((resource_type, resource_id) for resource_id in found)
+        keys.update(key for key in billed if key[0] == resource_type)
+        for key in sorted(keys):
+            change = _compare(key, billed.get(key), found.get(key[1]), now,
+                              recent, window_start)
+            if change is not None and (project_id is None or project_id
+                                       == change[0].project_id):
+                changes.append(change)
+    return changes
+
+
+>>>>>>> ingest
 def _compare(key, billed, found, now, recent, window_start):
     if billed is not None and (billed.gone or billed.last_seen > recent):
         # Gone is final; a recent observation may have more on its way.
@@ -315,8 +340,8 @@ def _change(kind, key, billed, found, at, observation):
                   found.project_id else billed.project_id)
     difference = Difference(kind, key[0], key[1], project_id, at,
                             _billed_text(billed), _found_text(found))
-    record = (_message_id(kind, key, at, found), 'reconcile.' + kind, at,
-              [observation])
+    record = ingest.Record(_message_id(kind, key, at, found),
+                           'reconcile.' + kind, at, [observation])
     return difference, record
 
 

@@ -40,12 +40,15 @@ from rintik import conf
 from rintik import context as rintik_context
 from rintik.db import balances
 from rintik.db import invoices as db_invoices
-from rintik.db import metering
 from rintik.db import notifications
 from rintik.db import settings as db_settings
 from rintik import exception
 from rintik.metering import facts
+<<<<<<< HEAD
 from rintik.notify import outbox
+=======
+from rintik.metering import ingest
+>>>>>>> ingest
 from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.rating import settings
@@ -360,7 +363,7 @@ class BillingData(fixtures.Fixture):
 
     def store(self, moment, fact):
         self._messages += 1
-        metering.store_batch(self.context, [
+        ingest.store(self.context, [
             ('seed-%d' % self._messages, 'test.event', moment, [fact])], [])
 
 
