@@ -116,13 +116,8 @@ def reconcile(context, conf, now, project_id=None, dry_run=False):
     records = [record for (_difference, record), difference
                in zip(changes, report.differences)
                if difference.status == 'repaired']
-<<<<<<< HEAD
     for chunk in bulk.chunks(records):
-        metering.store_batch(context, chunk, [], source=SOURCE)
-=======
-    if records:
-        ingest.store(context, records, [], source=SOURCE)
->>>>>>> ingest
+        ingest.store(context, chunk, [], source=SOURCE)
     for warning in report.warnings:
         LOG.warning('Reconciliation: %s', warning)
     LOG.info('Reconciliation repaired %d resources.', len(records))
@@ -282,26 +277,6 @@ def _message_id(kind, key, at, found):
     return 'reconcile-%s-%s' % (kind, digest[:32])
 
 
-<<<<<<< HEAD
-=======
-def plan(conf, now, listed, billed, window_start, project_id=None):
-    """[(Difference, ingest.Record)] of every resource whose
-    billing differs from the listing, outside the grace period."""
-    recent = now - datetime.timedelta(seconds=conf.reconcile.grace)
-    changes = []
-    for resource_type, found in sorted(listed.items()):
-        keys = set((resource_type, resource_id) for resource_id in found)
-        keys.update(key for key in billed if key[0] == resource_type)
-        for key in sorted(keys):
-            change = _compare(key, billed.get(key), found.get(key[1]), now,
-                              recent, window_start)
-            if change is not None and (project_id is None or project_id
-                                       == change[0].project_id):
-                changes.append(change)
-    return changes
-
-
->>>>>>> ingest
 def _compare(key, billed, found, now, recent, window_start):
     if billed is not None and (billed.gone or billed.last_seen > recent):
         # Gone is final; a recent observation may have more on its way.

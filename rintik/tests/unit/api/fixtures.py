@@ -44,11 +44,8 @@ from rintik.db import notifications
 from rintik.db import settings as db_settings
 from rintik import exception
 from rintik.metering import facts
-<<<<<<< HEAD
-from rintik.notify import outbox
-=======
 from rintik.metering import ingest
->>>>>>> ingest
+from rintik.notify import outbox
 from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.rating import settings
