@@ -1,31 +1,25 @@
-"""Storing observations and deriving usage intervals, batch by batch.
+"""Persistence of metering: observations, resources, usage intervals,
+usage changes and the quarantine.
 
-One call stores a whole batch of notifications in one transaction with
-set-based statements: the batch's message ids are checked against the
-observations already stored (the unique constraint is the last word), the
-affected resources are locked in id order, and their intervals brought
-up to date: the stored derivation resumed when the new observations come
-after the resource's tail, everything re-derived for a late or reordered
-one (rintik.metering.intervals). Concurrent workers serialise
-on the resource rows; a lost race on a unique key or a deadlock retries
-the whole batch.
+Small statements the ingest transaction (rintik.metering.ingest) is made
+of; what they mean for usage is decided there. Every read of a resource's
+derivation state is a locking read, which sees every committed row
+whatever the transaction's snapshot (MariaDB's REPEATABLE READ).
 """
 
 import hashlib
 import re
-import types
 
-from oslo_db import api as oslo_db_api
-from oslo_db import exception as db_exc
 from oslo_serialization import jsonutils
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 
-from rintik.common import clock as host_clock
 from rintik.db import bulk
 from rintik.db import clock
 from rintik.db.engine import main_context_manager
 from rintik.db import models
-from rintik.metering import facts
 from rintik.metering import intervals
 
 PROJECTS = models.Project.__table__
@@ -34,45 +28,6 @@ OBSERVATIONS = models.Observation.__table__
 INTERVALS = models.UsageInterval.__table__
 QUARANTINE = models.QuarantinedMessage.__table__
 CHANGES = models.UsageChange.__table__
-
-
-def _retry_on_lost_race(error):
-    return isinstance(error, db_exc.DBDuplicateEntry)
-
-
-@oslo_db_api.wrap_db_retry(max_retries=10, retry_on_deadlock=True,
-                           retry_interval=0.1, inc_retry_interval=True,
-                           exception_checker=_retry_on_lost_race)
-@main_context_manager.writer
-def store_batch(context, records, quarantined, source='notification'):
-    """Store processed notifications and re-derive the affected usage.
-
-    ``records`` are (message_id, event_type, event_time, facts) tuples;
-    ``quarantined`` are (envelope, reason) pairs. Returns the number of
-    records that were new (not seen before).
-    """
-    session = context.session
-    records = _unseen(session, records)
-    now = host_clock.utcnow()
-    _register_projects(session, records)
-    resource_pks, inserted = _resources(session, records)
-    rows = []
-    for message_id, event_type, event_time, record_facts in records:
-        for fact in record_facts:
-            if isinstance(fact, facts.Observation):
-                rows.append(_observation_row(
-                    fact, message_id, event_type, event_time,
-                    resource_pks[(fact.resource_type, fact.resource_id)],
-                    source, now))
-    if rows:
-        session.execute(OBSERVATIONS.insert(), rows)
-    new_observations = {}
-    for row in rows:
-        new_observations.setdefault(row['resource_pk'], []).append(
-            types.SimpleNamespace(**row))
-    _rederive(session, new_observations, inserted)
-    _quarantine(session, quarantined, now)
-    return len(records)
 
 
 def _present(session, column, values):
@@ -84,39 +39,17 @@ def _present(session, column, values):
     return found
 
 
-def _unseen(session, records):
-    """The records whose message id has no stored observation yet (nor
-    appears earlier in the same batch)."""
-    seen = _present(session, OBSERVATIONS.c.message_id,
-                    set(record[0] for record in records))
-    unseen = []
-    for record in records:
-        if record[0] not in seen:
-            seen.add(record[0])
-            unseen.append(record)
-    return unseen
+def stored_message_ids(session, message_ids):
+    """The ``message_ids`` that have a stored observation."""
+    return _present(session, OBSERVATIONS.c.message_id, message_ids)
 
 
-def _register_projects(session, records):
-    """Make every project named by the batch known, from the earliest
-    event time it appears at; retire those Keystone deleted."""
-    known_since = {}
-    retired = {}
-    for _message_id, _event_type, event_time, record_facts in records:
-        for fact in record_facts:
-            project_id = fact.project_id
-            if not project_id:
-                continue
-            if project_id not in known_since or \
-                    event_time < known_since[project_id]:
-                known_since[project_id] = event_time
-            if isinstance(fact, facts.ProjectEvent) and fact.retired:
-                retired[project_id] = min(
-                    event_time, retired.get(project_id, event_time))
-    if not known_since:
-        return
+def register_projects(session, known_since, retired):
+    """Make every project of ``known_since`` ({project: earliest event
+    time}) known from that time; ``retired`` ({project: time}) those
+    Keystone deleted. Times only ever move earlier."""
     existing = {}
-    for chunk in bulk.chunks(known_since):
+    for chunk in bulk.chunks(sorted(known_since)):
         existing.update((row.project_id, row) for row in session.execute(
             sa.select(PROJECTS.c.project_id, PROJECTS.c.known_since,
                       PROJECTS.c.retired_at).where(
@@ -127,10 +60,10 @@ def _register_projects(session, records):
                 if project_id not in existing]
     if new_rows:
         session.execute(PROJECTS.insert(), new_rows)
-    # Concurrent workers: times only ever move earlier, and the condition
-    # is checked in SQL, so no transaction overwrites an earlier time
-    # another one committed. (A time not earlier than the one read cannot
-    # be earlier than a later committed one: skip the statement.)
+    # Concurrent workers: the condition is checked in SQL, so no
+    # transaction overwrites an earlier time another one committed. (A
+    # time not earlier than the one read cannot be earlier than a later
+    # committed one: skip the statement.)
     for project_id, row in sorted(existing.items()):
         if known_since[project_id] < row.known_since:
             session.execute(PROJECTS.update().where(
@@ -146,36 +79,36 @@ def _register_projects(session, records):
                        PROJECTS.c.retired_at > at)).values(retired_at=at))
 
 
-def _resources(session, records):
-    """Primary keys of the batch's resources, and those of the resources
-    it inserted (with the owner and name of their newest observation)."""
-    newest = {}
-    for message_id, _event_type, event_time, record_facts in records:
-        for fact in record_facts:
-            if isinstance(fact, facts.Observation):
-                key = (fact.resource_type, fact.resource_id)
-                order = (event_time, fact.gone, message_id)
-                if key not in newest or newest[key][0] < order:
-                    newest[key] = (order, fact)
+def lock_resources(session, owners):
+    """Lock the resources of ``owners`` ({(resource_type, resource_id):
+    (project_id, name)}), inserting those not stored yet with that owner
+    and name. Returns their rows {key: row} (id, key, owner, name,
+    derivation tail, gone_at) and the keys inserted.
+
+    Rows are locked in id order, as every writer of metering locks them.
+    """
+    keys = sorted(owners)
     pks = {}
-    for chunk in bulk.chunks(sorted(newest)):
-        pks.update(_existing_resource_pks(session, chunk))
-    missing = [{'resource_type': key[0], 'resource_id': key[1],
-                'project_id': newest[key][1].project_id,
-                'name': newest[key][1].name}
-               for key in sorted(set(newest) - set(pks))]
-    inserted = {}
+    for chunk in bulk.chunks(keys):
+        pks.update(_resource_pks(session, chunk))
+    missing = [key for key in keys if key not in pks]
     if missing:
-        session.execute(RESOURCES.insert(), missing)
+        session.execute(RESOURCES.insert(), [
+            {'resource_type': key[0], 'resource_id': key[1],
+             'project_id': owners[key][0], 'name': owners[key][1]}
+            for key in missing])
         for chunk in bulk.chunks(missing):
-            inserted.update(_existing_resource_pks(
-                session, [(row['resource_type'], row['resource_id'])
-                          for row in chunk]))
-    pks.update(inserted)
-    return pks, set(inserted.values())
+            pks.update(_resource_pks(session, chunk))
+    rows = {}
+    for chunk in bulk.chunks(sorted(pks.values())):
+        rows.update(((row.resource_type, row.resource_id), row)
+                    for row in session.execute(
+            sa.select(RESOURCES).where(RESOURCES.c.id.in_(chunk)).order_by(
+                RESOURCES.c.id).with_for_update()))
+    return rows, set(missing)
 
 
-def _existing_resource_pks(session, keys):
+def _resource_pks(session, keys):
     query = sa.select(RESOURCES.c.resource_type, RESOURCES.c.resource_id,
                       RESOURCES.c.id).where(
         sa.tuple_(RESOURCES.c.resource_type,
@@ -184,189 +117,165 @@ def _existing_resource_pks(session, keys):
             for row in session.execute(query)}
 
 
-def _observation_row(fact, message_id, event_type, event_time, resource_pk,
-                     source, now):
-    return {
-        'message_id': message_id,
-        'resource_pk': resource_pk,
-        'event_type': event_type,
-        'event_time': event_time,
-        'gone': fact.gone,
-        'project_id': fact.project_id,
-        'billable': fact.billable,
-        'price_key': fact.price_key,
-        'quantity': fact.quantity,
-        'name': fact.name,
-        'source': source,
-        'received_at': now,
-    }
+def insert_observations(session, observations, source, received_at):
+    """Store ``observations`` [(resource_pk, TimedObservation)] from
+    ``source``, received at ``received_at``."""
+    if not observations:
+        return
+    # Only bound values in the rows: PyMySQL sends an executemany INSERT
+    # as one multi-row statement only then.
+    session.execute(OBSERVATIONS.insert(), [
+        {'message_id': obs.message_id, 'resource_pk': resource_pk,
+         'event_type': obs.event_type, 'event_time': obs.event_time,
+         'gone': obs.gone, 'project_id': obs.project_id,
+         'billable': obs.billable, 'price_key': obs.price_key,
+         'quantity': obs.quantity, 'name': obs.name, 'source': source,
+         'received_at': received_at}
+        for resource_pk, obs in observations])
 
 
-class _Tail:
-    """A resource's derivation state as stored on its row."""
-
-    def __init__(self, row):
-        self.row = row
-        self.key = None
-        if row.tail_event_time is not None:
-            self.key = (row.tail_event_time, row.tail_gone,
-                        row.tail_message_id)
-
-    def follows(self, observations):
-        """Whether every observation comes after the stored tail, so the
-        derivation can resume from the stored intervals."""
-        return self.key is not None and all(
-            intervals.sort_key(obs) > self.key for obs in observations)
+_INTERVAL_COLUMNS = (INTERVALS.c.id, INTERVALS.c.resource_pk,
+                     INTERVALS.c.project_id, INTERVALS.c.price_key,
+                     INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end)
 
 
-def _rederive(session, new_observations, inserted):
-    """Lock the batch's resources (in id order), extend or re-derive their
-    intervals and rewrite those that changed.
-
-    Observations that all come after a resource's stored tail (the usual,
-    in-order case) resume the stored derivation; anything else (a late or
-    reordered notification) re-derives from the whole history.
-    """
-    for chunk in bulk.chunks(sorted(new_observations)):
-        locked = session.execute(sa.select(RESOURCES).where(
-            RESOURCES.c.id.in_(chunk)).order_by(
-            RESOURCES.c.id).with_for_update()).all()
-        stored = _intervals_by_resource(session, chunk)
-        tails = {row.id: _Tail(row) for row in locked}
-        full = [pk for pk in chunk if pk not in inserted and
-                not tails[pk].follows(new_observations[pk])]
-        history = _observations_by_resource(session, full) if full else {}
-        # A resource first seen in this batch has no other history.
-        history.update((pk, new_observations[pk]) for pk in chunk
-                       if pk in inserted)
-        changed, new_rows, change_rows, states = [], [], [], {}
-        for pk in chunk:
-            if pk in history:
-                observed = history[pk]
-                derived = intervals.derive(observed)
-            else:
-                observed = new_observations[pk]
-                derived = intervals.resume(_resumed(tails[pk], stored.get(
-                    pk, [])), observed)
-            states[pk] = _state(tails[pk], observed, pk in history)
-            if derived != stored.get(pk, []):
-                changed.append(pk)
-                change_rows.extend(_change_rows(pk, stored.get(pk, []),
-                                                derived))
-                new_rows.extend(dict(vars(interval), resource_pk=pk)
-                                for interval in derived)
-        if changed:
-            session.execute(INTERVALS.delete().where(
-                INTERVALS.c.resource_pk.in_(changed)))
-        if change_rows:
-            # Recorded by this transaction, on the database's clock: the
-            # rollover adjusts issued periods from these rows.
-            session.execute(CHANGES.insert().values(
-                recorded_at=clock.utcnow()), change_rows)
-        if new_rows:
-            session.execute(INTERVALS.insert(), new_rows)
-        _store_states(session, tails, states)
+def _stored_interval(row):
+    return row.id, intervals.Interval(row.project_id, row.price_key,
+                                      row.quantity, row.start, row.end)
 
 
-def _change_rows(resource_pk, old, new):
-    changed_from, projects = intervals.first_change(old, new)
-    return [{'project_id': project_id, 'resource_pk': resource_pk,
-             'changed_from': changed_from} for project_id in sorted(projects)]
+def running_intervals(session, resource_pks):
+    """{resource_pk: (id, Interval)} of the resources' running intervals
+    (no end): the only one a later observation can extend or close."""
+    found = {}
+    for chunk in bulk.chunks(sorted(resource_pks)):
+        for row in session.execute(sa.select(*_INTERVAL_COLUMNS).where(
+                INTERVALS.c.resource_pk.in_(chunk),
+                INTERVALS.c.end.is_(None)).with_for_update()):
+            found[row.resource_pk] = _stored_interval(row)
+    return found
+
+
+def intervals_from(session, resource_pk, moment=None):
+    """[(id, Interval)] of one resource, in start order: those that run
+    or end at or after ``moment`` (all of them without a moment)."""
+    query = sa.select(*_INTERVAL_COLUMNS).where(
+        INTERVALS.c.resource_pk == resource_pk)
+    if moment is not None:
+        query = query.where(sa.or_(INTERVALS.c.end.is_(None),
+                                   INTERVALS.c.end >= moment))
+    return [_stored_interval(row) for row in session.execute(
+        query.order_by(INTERVALS.c.start).with_for_update())]
+
+
+_OBSERVATION_COLUMNS = (
+    OBSERVATIONS.c.event_time, OBSERVATIONS.c.message_id,
+    OBSERVATIONS.c.gone, OBSERVATIONS.c.billable, OBSERVATIONS.c.project_id,
+    OBSERVATIONS.c.price_key, OBSERVATIONS.c.quantity, OBSERVATIONS.c.name)
+
+
+def observations_from(session, resource_pk, moment=None):
+    """[TimedObservation] of one resource at or after ``moment`` (all of
+    them without a moment)."""
+    query = sa.select(*_OBSERVATION_COLUMNS).where(
+        OBSERVATIONS.c.resource_pk == resource_pk)
+    if moment is not None:
+        query = query.where(OBSERVATIONS.c.event_time >= moment)
+    return [intervals.TimedObservation(*row)
+            for row in session.execute(query.with_for_update())]
+
+
+def owner_before(session, resource_pk, moment):
+    """The project of the resource's newest observation before
+    ``moment`` that names one, or None."""
+    return session.execute(sa.select(OBSERVATIONS.c.project_id).where(
+        OBSERVATIONS.c.resource_pk == resource_pk,
+        OBSERVATIONS.c.event_time < moment,
+        OBSERVATIONS.c.project_id.is_not(None)).order_by(
+        OBSERVATIONS.c.event_time.desc(), OBSERVATIONS.c.gone.desc(),
+        OBSERVATIONS.c.message_id.desc()).limit(1).with_for_update()
+    ).scalar()
+
+
+def replace_intervals(session, removed_ids, added):
+    """Delete the intervals ``removed_ids`` and insert ``added``
+    [(resource_pk, Interval)]."""
+    for chunk in bulk.chunks(sorted(removed_ids)):
+        session.execute(INTERVALS.delete().where(INTERVALS.c.id.in_(chunk)))
+    if added:
+        session.execute(INTERVALS.insert(), [
+            {'resource_pk': resource_pk, 'project_id': interval.project_id,
+             'price_key': interval.price_key,
+             'quantity': interval.quantity, 'start': interval.start,
+             'end': interval.end}
+            for resource_pk, interval in added])
+
+
+def record_changes(session, changes):
+    """Record usage changes [(project_id, resource_pk, changed_from)] at
+    the database's clock, read once for them by this transaction (after
+    it locked the resources): the rollover adjusts issued periods from
+    these rows, and the live totals take them in (``live_applied``)."""
+    if not changes:
+        return
+    recorded_at = session.execute(sa.select(clock.utcnow())).scalar()
+    session.execute(CHANGES.insert(), [
+        {'project_id': project_id, 'resource_pk': resource_pk,
+         'changed_from': changed_from, 'recorded_at': recorded_at}
+        for project_id, resource_pk, changed_from in changes])
 
 
 STATE_COLUMNS = ('project_id', 'name', 'tail_event_time', 'tail_gone',
                  'tail_message_id', 'gone_at')
+_UPSERTS = {'mysql': mysql.insert, 'postgresql': postgresql.insert,
+            'sqlite': sqlite.insert}
+_STATE_WRITES = {}
 
 
-def _resumed(tail, stored):
-    return intervals.Derivation(stored, project=tail.row.project_id,
-                                gone=tail.row.gone_at is not None)
+def _state_write(dialect):
+    """One multi-row statement that sets the state columns of existing
+    resource rows (an upsert on the primary key, which never inserts
+    since the rows are locked), built once per dialect so that its
+    compiled form is cached."""
+    if dialect not in _STATE_WRITES:
+        insert = _UPSERTS[dialect](RESOURCES)
+        if dialect == 'mysql':
+            statement = insert.on_duplicate_key_update(
+                {column: insert.inserted[column]
+                 for column in STATE_COLUMNS})
+        else:
+            statement = insert.on_conflict_do_update(
+                index_elements=[RESOURCES.c.id],
+                set_={column: insert.excluded[column]
+                      for column in STATE_COLUMNS})
+        _STATE_WRITES[dialect] = statement
+    return _STATE_WRITES[dialect]
 
 
-def _state(tail, observed, complete):
-    """The row values after deriving from ``observed`` (the complete
-    history, or observations after the tail): owner and name from the
-    newest observation stating them, the new tail, the first gone."""
-    row = tail.row
-    ordered = sorted(observed, key=intervals.sort_key)
-    newest = ordered[-1]
-    gone_at = None if complete else row.gone_at
-    if gone_at is None:
-        gone_at = next((obs.event_time for obs in ordered if obs.gone), None)
-    return {
-        'project_id': next((obs.project_id for obs in reversed(ordered)
-                            if obs.project_id), row.project_id),
-        'name': next((obs.name for obs in reversed(ordered)
-                      if obs.name is not None), row.name),
-        'tail_event_time': newest.event_time,
-        'tail_gone': newest.gone,
-        'tail_message_id': newest.message_id,
-        'gone_at': gone_at,
-    }
+def store_states(session, states):
+    """Write the derivation states {row: {column: value}} of locked
+    resource rows (only those given)."""
+    if not states:
+        return
+    statement = _state_write(session.get_bind().dialect.name)
+    session.execute(statement, [
+        dict(values, id=row.id, resource_type=row.resource_type,
+             resource_id=row.resource_id)
+        for row, values in sorted(states.items(),
+                                  key=lambda item: item[0].id)])
 
 
-def _store_states(session, tails, states):
-    """Write the changed row values, one statement per chunk (an
-    executemany UPDATE costs a round trip per row)."""
-    changed = {}
-    for pk, values in states.items():
-        row = tails[pk].row
-        if any(getattr(row, column) != value
-               for column, value in values.items()):
-            changed[pk] = values
-    for chunk in bulk.chunks(sorted(changed)):
-        session.execute(RESOURCES.update().where(
-            RESOURCES.c.id.in_(chunk)).values(**bulk.case_values(
-                session, RESOURCES, {pk: changed[pk] for pk in chunk},
-                STATE_COLUMNS)))
-
-
-def _observations_by_resource(session, resource_pks):
-    # A locking read sees every committed observation, whatever the
-    # transaction's snapshot (MariaDB's REPEATABLE READ).
-    query = sa.select(
-        OBSERVATIONS.c.resource_pk, OBSERVATIONS.c.event_time,
-        OBSERVATIONS.c.message_id, OBSERVATIONS.c.gone,
-        OBSERVATIONS.c.billable, OBSERVATIONS.c.project_id,
-        OBSERVATIONS.c.price_key, OBSERVATIONS.c.quantity,
-        OBSERVATIONS.c.name).where(
-        OBSERVATIONS.c.resource_pk.in_(resource_pks)).with_for_update()
-    grouped = {}
-    for row in session.execute(query):
-        grouped.setdefault(row.resource_pk, []).append(row)
-    return grouped
-
-
-def _intervals_by_resource(session, resource_pks):
-    query = sa.select(
-        INTERVALS.c.resource_pk, INTERVALS.c.project_id,
-        INTERVALS.c.price_key, INTERVALS.c.quantity, INTERVALS.c.start,
-        INTERVALS.c.end).where(
-        INTERVALS.c.resource_pk.in_(resource_pks)).order_by(
-        INTERVALS.c.resource_pk, INTERVALS.c.start).with_for_update()
-    grouped = {}
-    for row in session.execute(query):
-        grouped.setdefault(row.resource_pk, []).append(intervals.Interval(
-            row.project_id, row.price_key, row.quantity, row.start, row.end))
-    return grouped
-
-
-@main_context_manager.writer
-def quarantine(context, quarantined):
-    """Keep (envelope, reason) pairs in the quarantine, in a transaction
-    of their own."""
-    _quarantine(context.session, quarantined, host_clock.utcnow())
-
-
-def _quarantine(session, quarantined, now):
+def store_quarantined(session, quarantined, now):
+    """Keep (envelope, reason) pairs in the quarantine (once per message
+    id)."""
     if not quarantined:
         return
     rows = {}
     for envelope, reason in quarantined:
         row = _quarantine_row(envelope, reason, now)
         rows.setdefault(row['message_id'], row)
-    present = _present(session, QUARANTINE.c.message_id, set(rows))
-    new_rows = [row for key, row in rows.items() if key not in present]
+    stored = _present(session, QUARANTINE.c.message_id, set(rows))
+    new_rows = [row for key, row in rows.items() if key not in stored]
     if new_rows:
         session.execute(QUARANTINE.insert(), new_rows)
 
@@ -429,5 +338,5 @@ def known_resources(context, keys):
     observations."""
     found = set()
     for chunk in bulk.chunks(sorted(set(keys))):
-        found.update(_existing_resource_pks(context.session, chunk))
+        found.update(_resource_pks(context.session, chunk))
     return found

@@ -58,7 +58,8 @@ class Resource(Base):
     tail_event_time = sa.Column(types.UTCDateTime, nullable=True)
     tail_gone = sa.Column(sa.Boolean, nullable=True)
     tail_message_id = sa.Column(types.Identifier(255), nullable=True)
-    # Event time of the first "gone" observation (usage is final).
+    # Event time of the first "gone" observation (usage is final; a
+    # purged resource's is its tombstone's).
     gone_at = sa.Column(types.UTCDateTime, nullable=True)
 
 
@@ -97,7 +98,9 @@ class UsageInterval(Base):
 
     __tablename__ = 'usage_intervals'
     __table_args__ = (
-        sa.Index('usage_intervals_resource_idx', 'resource_pk'),
+        # A resource's running interval, and those that end from a
+        # moment on, without reading the rest of its history.
+        sa.Index('usage_intervals_resource_end_idx', 'resource_pk', 'end'),
         sa.Index('usage_intervals_project_start_idx', 'project_id',
                  'start'),
     )
@@ -116,7 +119,8 @@ class UsageChange(Base):
     """A change of one resource's usage intervals for one project, from
     ``changed_from`` on, written by the transaction that made it.
 
-    ``recorded_at`` is the database server's clock at that write. The
+    ``recorded_at`` is the database server's clock, read by the
+    transaction that writes the row once it holds its locks. The
     rollover consumes the rows it read (by id): every change to an issued
     period is adjusted exactly once, whatever commits around it.
     """

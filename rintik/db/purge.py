@@ -15,11 +15,12 @@ A resource's observations and usage intervals go when all of these hold:
 
 Anything else keeps all of its rows, so re-deriving any kept resource
 from its observations gives the intervals it has. A purged resource keeps
-its row and one tombstone observation, "gone" at the epoch: it sorts
-before any other, so a late or replayed notification of the resource
-derives no usage (late usage older than the retention is final) instead
-of starting it afresh. Invoices keep their frozen segments: issued
-invoices read the same after a purge.
+its row and one tombstone observation, "gone" at the epoch, which is
+also its ``gone_at`` from then on: it sorts before any other, so a late
+or replayed notification of the resource derives no usage (late usage
+older than the retention is final) instead of starting it afresh.
+Invoices keep their frozen segments: issued invoices read the same after
+a purge.
 """
 
 import collections
@@ -137,6 +138,10 @@ def _remove(session, pks, now):
     new = [_tombstone(pk, now) for pk in pks if pk not in tombstoned]
     if new:
         session.execute(OBSERVATIONS.insert(), new)
+    # Its first "gone" observation is now the tombstone.
+    for chunk in bulk.chunks(pks):
+        session.execute(RESOURCES.update().where(
+            RESOURCES.c.id.in_(chunk)).values(gone_at=TOMBSTONE_TIME))
     return Summary(len(affected), observations, intervals)
 
 

@@ -14,7 +14,8 @@ import decimal
 
 @dataclasses.dataclass(frozen=True)
 class TimedObservation:
-    """An observation as stored: with its event time and message id."""
+    """An observation of one resource as stored: with its event time and
+    message id (and the display name and event type it came with)."""
 
     event_time: datetime.datetime
     message_id: str
@@ -23,6 +24,8 @@ class TimedObservation:
     project_id: str | None
     price_key: str | None
     quantity: decimal.Decimal | None
+    name: str | None = None
+    event_type: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,7 +42,8 @@ def sort_key(observation):
     return (observation.event_time, observation.gone, observation.message_id)
 
 
-def _whole_second(moment):
+def whole_second(moment):
+    """``moment`` truncated to its second (an interval boundary)."""
     return moment.replace(microsecond=0)
 
 
@@ -51,23 +55,28 @@ def _fallback_project(observations):
 
 
 class Derivation:
-    """The state of a derivation after some observations: closed
-    intervals, the running one (signature and start), the owner carried
-    forward, and whether the resource is gone."""
+    """The state of a derivation after some observations: the intervals
+    closed since, the running one (signature and start), the owner
+    carried forward, and whether the resource is gone.
 
-    def __init__(self, intervals=(), project=None, gone=False):
-        self.intervals = list(intervals)
+    It starts from ``running``, the interval that runs at that point
+    (None if none does; its end, if it has one, was set by a later
+    observation, which will be fed again), the owner ``project`` and
+    ``gone``.
+    """
+
+    def __init__(self, project=None, gone=False, running=None):
+        self.intervals = []
         self.current = None
         self.project = project
         self.gone = gone
-        if self.intervals and self.intervals[-1].end is None:
-            running = self.intervals.pop()
+        if running is not None:
             self.current = ((running.project_id, running.price_key,
                              running.quantity), running.start)
 
     def _close(self, at):
         (project, price_key, quantity), start = self.current
-        end = _whole_second(at) if at is not None else None
+        end = whole_second(at) if at is not None else None
         if end is None or end > start:
             self.intervals.append(Interval(project, price_key, quantity,
                                            start, end))
@@ -92,7 +101,7 @@ class Derivation:
         if self.current is not None:
             self._close(observation.event_time)
         if signature is not None:
-            self.current = (signature, _whole_second(observation.event_time))
+            self.current = (signature, whole_second(observation.event_time))
 
     def result(self):
         """The intervals, the running one last."""
@@ -111,13 +120,36 @@ def derive(observations):
 
 def resume(derivation, later_observations):
     """Continue ``derivation`` with observations that all come after the
-    ones it has seen; returns the intervals."""
+    ones it has seen; returns the intervals from where it started (the
+    running one it started from first, with its new end if any)."""
     ordered = sorted(later_observations, key=sort_key)
     if derivation.project is None:
         derivation.project = _fallback_project(ordered)
     for observation in ordered:
         derivation.feed(observation)
     return derivation.result()
+
+
+def rederive_from(moment, stored, observations, project):
+    """The intervals of one resource from ``moment`` (a whole second) on,
+    derived again after observations at or after it were added.
+
+    ``stored`` are the resource's stored intervals that run or end at or
+    after ``moment``, in start order (the one running across ``moment``,
+    if any, is the first, and its run goes on at ``moment``);
+    ``observations`` are all of its observations at or after ``moment``;
+    ``project`` is the owner carried to just before ``moment`` (not None:
+    with no owner before ``moment``, the owner of earlier usage depends
+    on later observations, and only a full derivation is exact). The
+    resource must not be gone before ``moment``.
+
+    Intervals that end before ``moment`` depend only on observations
+    before it, so with these, in place of ``stored``, the result is the
+    full derivation's.
+    """
+    running = stored[0] if stored and stored[0].start < moment else None
+    return resume(Derivation(project=project, running=running),
+                  observations)
 
 
 def first_change(old, new):

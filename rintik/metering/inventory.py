@@ -11,6 +11,7 @@ from rintik.db import invoices as db_invoices
 from rintik.db import metering
 from rintik import exception
 from rintik.metering import facts
+from rintik.metering import ingest
 
 ONE = decimal.Decimal(1)
 
@@ -50,5 +51,5 @@ def register(context, body):
             db_invoices.register_project(context, item['tenant_id'],
                                          item['start_date'])
     if records:
-        metering.store_batch(context, records, [], source='snapshot')
+        ingest.store(context, records, [], source='snapshot')
     return len(records)

@@ -3,7 +3,7 @@
 Transient means the database is unreachable or the transaction lost a
 lock race: oslo.db's DBConnectionError and DBDeadlock, and the lost
 connections, lock timeouts and shutdowns that oslo.db passes through
-unclassified. Everything else (a duplicate that survived store_batch's
+unclassified. Everything else (a duplicate that survived ingest.store's
 own retries, a value out of range, an illegal mix of collations, a
 constraint) fails the same way every time.
 """

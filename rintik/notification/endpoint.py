@@ -80,7 +80,7 @@ class BatchEndpoint:
         return result
 
     def _store(self, context, envelopes):
-        ids = [envelope_mod.message_id(envelope) for envelope in envelopes]
+        ids = [envelope['message_id'] for envelope in envelopes]
         outcome, error = self._process(context, envelopes)
         if error is None:
             self._stored(ids, outcome)
@@ -115,7 +115,7 @@ class BatchEndpoint:
         requeues the whole batch (what was stored is then a duplicate)."""
         quarantined = 0
         for single in envelopes:
-            ids = [envelope_mod.message_id(single)]
+            ids = [single['message_id']]
             outcome, error = self._process(context, [single])
             if error is None:
                 self._stored(ids, outcome)

@@ -16,7 +16,7 @@ from rintik import exception
 def from_listener(message, priority):
     """The envelope of a message an oslo.messaging listener delivered."""
     metadata = message.get('metadata') or {}
-    return {
+    return with_message_id({
         'event_type': message.get('event_type'),
         'publisher_id': message.get('publisher_id'),
         'timestamp': metadata.get('timestamp'),
@@ -24,7 +24,17 @@ def from_listener(message, priority):
         'message_id': metadata.get('message_id'),
         'payload': message.get('payload'),
         'ctxt': message.get('ctxt') or {},
-    }
+    })
+
+
+def with_message_id(envelope):
+    """``envelope`` itself when it carries a message id, else a copy with
+    the id message_id() derives from its content: the id is computed once
+    and read from ``envelope['message_id']`` from then on."""
+    value = envelope.get('message_id')
+    if isinstance(value, str) and value:
+        return envelope
+    return dict(envelope, message_id=message_id(envelope))
 
 
 def message_id(envelope):

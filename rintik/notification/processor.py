@@ -4,8 +4,8 @@ and quarantine retry. No message bus here."""
 import collections
 import logging
 
-from rintik.db import metering
 from rintik import exception
+from rintik.metering import ingest
 from rintik.notification import envelope as envelope_mod
 
 LOG = logging.getLogger(__name__)
@@ -25,8 +25,9 @@ class Processor:
         self.source = source
 
     def classify(self, envelopes):
-        """Split ``envelopes`` into records to store, ignored envelopes
-        and (envelope, reason) pairs to quarantine."""
+        """Split ``envelopes`` into records to store (ingest.Records),
+        the number of ignored envelopes and (envelope, reason) pairs to
+        quarantine."""
         records, ignored, quarantined = [], 0, []
         for envelope in envelopes:
             event_type = envelope.get('event_type')
@@ -35,14 +36,13 @@ class Processor:
             if handler is None:
                 ignored += 1
                 continue
-            envelope = dict(envelope,
-                            message_id=envelope_mod.message_id(envelope))
+            envelope = envelope_mod.with_message_id(envelope)
             if len(envelope['message_id']) > MESSAGE_ID_LENGTH:
                 quarantined.append((envelope, 'message_id is longer than '
                                     '%d characters' % MESSAGE_ID_LENGTH))
                 continue
             try:
-                records.append((
+                records.append(ingest.Record(
                     envelope['message_id'], event_type,
                     envelope_mod.event_time(envelope),
                     handler.facts(event_type, envelope.get('payload'))))
@@ -67,15 +67,14 @@ class Processor:
                         envelope['message_id'], reason)
         stored = 0
         if records or quarantined:
-            stored = metering.store_batch(context, records, quarantined,
-                                          source=self.source)
+            stored = ingest.store(context, records, quarantined,
+                                  source=self.source)
         return Outcome(stored, len(records) - stored, ignored,
                        len(quarantined))
 
     def quarantine(self, context, envelope, reason):
         """Keep one envelope in the quarantine with ``reason``."""
-        envelope = dict(envelope,
-                        message_id=envelope_mod.message_id(envelope))
+        envelope = envelope_mod.with_message_id(envelope)
         LOG.warning('Quarantined %s %s: %s', envelope.get('event_type'),
                     envelope['message_id'], reason)
-        metering.quarantine(context, [(envelope, reason)])
+        ingest.quarantine(context, [(envelope, reason)])

@@ -28,11 +28,11 @@ from rintik.common import openstack
 from rintik.db import bulk
 from rintik.db import counters
 from rintik.db.engine import main_context_manager
-from rintik.db import metering
 from rintik.db import rating_state
 from rintik.db import reconcile as db_reconcile
 from rintik import exception
 from rintik.metering import facts
+from rintik.metering import ingest
 from rintik.notify import centre
 from rintik.notify import events
 from rintik.reconcile import listing
@@ -117,7 +117,7 @@ def reconcile(context, conf, now, project_id=None, dry_run=False):
                in zip(changes, report.differences)
                if difference.status == 'repaired']
     for chunk in bulk.chunks(records):
-        metering.store_batch(context, chunk, [], source=SOURCE)
+        ingest.store(context, chunk, [], source=SOURCE)
     for warning in report.warnings:
         LOG.warning('Reconciliation: %s', warning)
     LOG.info('Reconciliation repaired %d resources.', len(records))
@@ -315,8 +315,8 @@ def _change(kind, key, billed, found, at, observation):
                   found.project_id else billed.project_id)
     difference = Difference(kind, key[0], key[1], project_id, at,
                             _billed_text(billed), _found_text(found))
-    record = (_message_id(kind, key, at, found), 'reconcile.' + kind, at,
-              [observation])
+    record = ingest.Record(_message_id(kind, key, at, found),
+                           'reconcile.' + kind, at, [observation])
     return difference, record
 
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Ingest benchmark: how fast one rintik-monitor drains a notification
-backlog into MariaDB, compared with a no-op oslo.messaging batch listener.
+backlog into MariaDB, PostgreSQL or SQLite (``--backend``), compared with a
+no-op oslo.messaging batch listener.
 
-Not a test: it needs the real RabbitMQ and MariaDB of a development host
-and prints figures. See tools/bench/README.rst.
+Not a test: it needs the real RabbitMQ and database servers of a
+development host and prints figures. See tools/bench/README.rst.
 
 Every run:
 
@@ -56,6 +57,9 @@ EXCHANGES = {'nova': 'nova', 'cinder': 'openstack', 'neutron': 'neutron',
 # Rintik's default [notification] exchanges: both listeners bind to all.
 LISTEN_EXCHANGES = ['nova', 'openstack', 'cinder', 'neutron', 'glance',
                     'keystone']
+
+# Issue 10: the monitor drains at least this share of the no-op rate.
+TARGET_RATIO = 0.7
 
 WINDOW_START = datetime.datetime(2025, 10, 1)
 DAY = datetime.timedelta(days=1)
@@ -596,9 +600,10 @@ class Broker:
         for name, body in bodies:
             exchange = exchanges.get(name)
             if exchange is None:
-                # As oslo.messaging declares them (amqp_durable_queues off).
+                # As oslo.messaging declares them with Rintik's default
+                # amqp_durable_queues = true (both consumers' setting).
                 exchange = exchanges[name] = kombu.Exchange(
-                    name, type='topic', durable=False, auto_delete=False)
+                    name, type='topic', durable=True, auto_delete=False)
                 exchange(self.channel).declare()
             producer.publish(body, exchange=exchange, routing_key=ROUTING_KEY,
                              content_type='application/json',
@@ -656,12 +661,6 @@ def declare_pool_queue(conf_file, pool, exchanges):
     transport.cleanup()
 
 
-def count(connection, query):
-    with connection.cursor() as cursor:
-        cursor.execute(query)
-        return cursor.fetchone()[0]
-
-
 # --------------------------------------------------------------------------
 # Timed runs
 
@@ -686,42 +685,45 @@ def peak_rss(process):
 
 
 SERVERS = {'mariadbd': 'MariaDB', 'mysqld': 'MariaDB',
-           'beam.smp': 'RabbitMQ'}
+           'postgres': 'PostgreSQL', 'beam.smp': 'RabbitMQ'}
 
 
 class CPUMeter:
     """CPU seconds used by a consumer process tree and by the servers
-    (MariaDB, RabbitMQ) between start() and stop()."""
+    (MariaDB or PostgreSQL, RabbitMQ) between start() and stop().
+    PostgreSQL serves each connection from a process of its own: one
+    that starts during the measure counts from zero."""
 
     def __init__(self, process):
         self.consumer = psutil.Process(process.pid)
-        self.servers = [(SERVERS[p.info['name']], p)
-                        for p in psutil.process_iter(['name'])
-                        if p.info['name'] in SERVERS]
 
     def _sample(self):
-        values = collections.Counter()
+        """{(label, pid): CPU seconds} of every process measured."""
+        values = {}
         try:
             family = [self.consumer] + self.consumer.children(recursive=True)
         except psutil.Error:
             family = []
-        for label, members in [('consumer', family)] + [
-                (label, [p]) for label, p in self.servers]:
-            for member in members:
-                try:
-                    times = member.cpu_times()
-                except psutil.Error:
-                    continue
-                values[label] += times.user + times.system
+        members = [('consumer', member) for member in family] + [
+            (SERVERS[p.info['name']], p)
+            for p in psutil.process_iter(['name'])
+            if p.info['name'] in SERVERS]
+        for label, member in members:
+            try:
+                times = member.cpu_times()
+            except psutil.Error:
+                continue
+            values[(label, member.pid)] = times.user + times.system
         return values
 
     def start(self):
         self.started = self._sample()
 
     def stop(self):
-        ended = self._sample()
-        return {label: ended[label] - self.started.get(label, 0.0)
-                for label in ended}
+        used = collections.Counter()
+        for (label, pid), seconds in self._sample().items():
+            used[label] += seconds - self.started.get((label, pid), 0.0)
+        return dict(used)
 
 
 def wait_for_attach(broker, queue, total, process, timeout):
@@ -773,6 +775,7 @@ def run_noop(args, workdir, broker, bodies, run):
     with open(conf_file, 'w') as stream:
         stream.write('[DEFAULT]\ntransport_url = %s\n%s\n'
                      '[oslo_messaging_rabbit]\n'
+                     'amqp_durable_queues = true\n'
                      'rabbit_qos_prefetch_count = %d\n'
                      % (broker.url, executor_option(args), args.prefetch))
     declare_pool_queue(conf_file, pool, LISTEN_EXCHANGES)
@@ -801,9 +804,10 @@ def run_noop(args, workdir, broker, bodies, run):
     threading.Thread(target=read, daemon=True).start()
     try:
         meter = CPUMeter(process)
-        meter.start()
         attached = wait_for_attach(broker, pool, len(bodies), process,
                                    args.timeout)
+        # From the first delivery: start-up (imports) is not the drain's.
+        meter.start()
         rss = {}
         sampler = psutil.Process(process.pid)
         while not done.wait(0.2):
@@ -844,6 +848,7 @@ def run_rintik(args, workdir, broker, database, bodies, expected, run):
     lines = ['[DEFAULT]', 'transport_url = %s' % broker.url,
              'debug = %s' % args.debug, executor_option(args),
              '[database]', 'connection = %s' % database.url, '',
+             '[oslo_messaging_rabbit]', 'amqp_durable_queues = true', '',
              '[notification]', 'workers = 1', 'pool_name = %s' % pool]
     for option in ('batch_size', 'batch_timeout', 'prefetch_count'):
         value = getattr(args, 'prefetch' if option == 'prefetch_count'
@@ -855,10 +860,10 @@ def run_rintik(args, workdir, broker, database, bodies, expected, run):
     subprocess.run([os.path.join(VENV_BIN, 'rintik-manage'), '--config-file',
                     conf_file, 'db', 'sync'], check=True,
                    stdout=subprocess.DEVNULL, env=rintik_env(args))
+    database.prepare()
     declare_pool_queue(conf_file, pool, LISTEN_EXCHANGES)
     broker.queues.append(pool)
     published = broker.publish(pool, bodies)
-    db = database.connect()
     log = open(os.path.join(workdir, 'rintik-%d.log' % run), 'w')
     spawned = time.monotonic()
     command = [os.path.join(VENV_BIN, 'rintik-monitor')]
@@ -872,9 +877,9 @@ def run_rintik(args, workdir, broker, database, bodies, expected, run):
     total = len(bodies)
     try:
         meter = CPUMeter(process)
-        meter.start()
         attached = wait_for_attach(broker, pool, total, process,
                                    args.timeout)
+        meter.start()
         sampler = psutil.Process(process.pid)
         if args.py_spy:
             workers = sampler.children(recursive=True)
@@ -889,8 +894,13 @@ def run_rintik(args, workdir, broker, database, bodies, expected, run):
         polls = 0
         while True:
             polls += 1
-            stored = count(db, 'SELECT COUNT(DISTINCT message_id) '
-                               'FROM observations')
+            # The count scans the observations: only once the queue has
+            # nothing ready left (the rest is in the monitor's hands), so
+            # that polling does not load the database during the drain.
+            stored = 0
+            if broker.depth(pool) == 0:
+                stored = database.scalar('SELECT COUNT(DISTINCT message_id) '
+                                         'FROM observations')
             if stored >= expected['observed'] and \
                     broker.depth(pool) == 0:
                 finished = time.monotonic()
@@ -900,6 +910,8 @@ def run_rintik(args, workdir, broker, database, bodies, expected, run):
                 raise RuntimeError('rintik-monitor exited with %s, see %s'
                                    % (process.returncode, log.name))
             if time.monotonic() - attached > args.timeout:
+                stored = database.scalar('SELECT COUNT(DISTINCT message_id) '
+                                         'FROM observations')
                 raise RuntimeError('rintik-monitor timed out: %d of %d '
                                    'committed' % (stored,
                                                   expected['observed']))
@@ -913,10 +925,11 @@ def run_rintik(args, workdir, broker, database, bodies, expected, run):
         remaining = settle(broker, pool)
         check = {
             'observed': stored,
-            'projects': count(db, 'SELECT COUNT(*) FROM projects'),
-            'quarantined': count(db, 'SELECT COUNT(*) FROM quarantine'),
-            'intervals': count(db, 'SELECT COUNT(*) FROM usage_intervals'),
-            'resources': count(db, 'SELECT COUNT(*) FROM resources'),
+            'projects': database.scalar('SELECT COUNT(*) FROM projects'),
+            'quarantined': database.scalar('SELECT COUNT(*) FROM quarantine'),
+            'intervals': database.scalar(
+                'SELECT COUNT(*) FROM usage_intervals'),
+            'resources': database.scalar('SELECT COUNT(*) FROM resources'),
             'queue_after': remaining,
         }
     finally:
@@ -924,7 +937,7 @@ def run_rintik(args, workdir, broker, database, bodies, expected, run):
             profiler.kill()
         stop(process)
         log.close()
-        db.close()
+        database.close()
         broker.delete(pool)
     workers = {pid: value for pid, value in rss.items()
                if pid != process.pid}
@@ -1055,10 +1068,15 @@ def report(noop_runs, rintik_runs, count_):
             max(r['rss'] or 0 for r in rintik_runs if r)))
     if noop_rate and rintik_rate:
         ratio = rintik_rate / noop_rate
-        passed = ratio >= 0.5 and rintik_rate >= 1000
-        print('ratio rintik / no-op:               %.2f' % ratio)
-        print('target (ratio >= 0.5 and rintik >= 1000/s): %s' % (
-            'PASS' if passed else 'FAIL'))
+        passed = ratio >= TARGET_RATIO
+        print('ratio rintik / no-op:               %.2f (runs: %s)' % (
+            ratio, ', '.join('%.2f' % (r['rate'] / n['rate'])
+                             for n, r in zip(noop_runs, rintik_runs)
+                             if n and r)))
+        print('load average (1 min) after each run: %s' % ', '.join(
+            '%.1f' % r['load'] for r in rintik_runs if r))
+        print('target (ratio >= %.1f): %s' % (
+            TARGET_RATIO, 'PASS' if passed else 'FAIL'))
         return passed
     return None
 
@@ -1109,7 +1127,7 @@ def parse_args(argv):
                         help='repeat both measurements; medians are '
                              'reported (default 1)')
     parser.add_argument('--seed', type=int, default=42)
-    benchdb.add_arguments(parser, 'rintik_bench')
+    benchdb.add_arguments(parser, 'rintik_bench', backends=True)
     parser.add_argument('--days', type=int, default=7,
                         help='simulated time span of the backlog')
     parser.add_argument('--fixtures', default=os.environ.get(
@@ -1117,9 +1135,9 @@ def parse_args(argv):
             os.path.dirname(REPO), 'shared', 'fixtures', 'notifications')))
     parser.add_argument('--only', choices=['noop', 'rintik'],
                         help='measure only one consumer')
-    parser.add_argument('--batch-size', type=int, default=100)
+    parser.add_argument('--batch-size', type=int, default=500)
     parser.add_argument('--batch-timeout', type=int, default=1)
-    parser.add_argument('--prefetch', type=int, default=200)
+    parser.add_argument('--prefetch', type=int, default=1000)
     parser.add_argument('--executor-threads', type=int,
                         help='[DEFAULT] executor_thread_pool_size of both '
                              'consumers (default: oslo.messaging\'s, 64)')
@@ -1170,7 +1188,7 @@ def main(argv=None):
         args.py_spy = os.path.abspath(args.py_spy)
     workdir = tempfile.mkdtemp(prefix='rintik-bench-')
     broker = Broker(args)
-    database = benchdb.Database(args)
+    database = benchdb.database(args, workdir)
     noop_runs, rintik_runs = [], []
     broker.create()
     try:
@@ -1184,8 +1202,8 @@ def main(argv=None):
             stream.write('[notification]\n')
         expected = expected_effect(probe, messages)
         describe_backlog(messages, bodies, generator, expected)
-        print('RabbitMQ vhost %s, database %s, work directory %s' % (
-            broker.vhost, database.name, workdir))
+        print('RabbitMQ vhost %s, %s database %s, work directory %s' % (
+            broker.vhost, args.backend, database.name, workdir))
         for run in range(1, args.runs + 1):
             noop = rintik = None
             if args.only != 'rintik':

@@ -422,11 +422,9 @@ def measure(args, size, now, workdir):
     (the runs, whether the differences were exactly the seeded ones)."""
     cloud, scenario = serve(size, args.seed, now)
     name = 'anchor' if not size else str(size)
-    if args.db == 'mariadb':
-        database = benchdb.Database(argparse.Namespace(**dict(
-            vars(args), db_name='%s_%s' % (args.db_name, name))))
-    else:
-        database = benchdb.SQLiteDatabase(workdir, 'reconcile-' + name)
+    database = benchdb.database(argparse.Namespace(**dict(
+        vars(args), backend=args.db,
+        db_name='%s_%s' % (args.db_name, name))), workdir)
     try:
         database.recreate()
         conf_file = write_conf(workdir, database.url, cloud)

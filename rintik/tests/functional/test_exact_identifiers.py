@@ -16,12 +16,12 @@ import sqlalchemy as sa
 from rintik.api import app
 from rintik import context as rintik_context
 from rintik.db import engine as db_engine
-from rintik.db import metering
 from rintik.db import migration
 from rintik.db import models
 from rintik.db import ratecard
 from rintik.db import types
 from rintik.metering import facts
+from rintik.metering import ingest
 from rintik.rating import prices
 from rintik.tests import base
 from rintik.tests import fixtures as rintik_fixtures
@@ -104,7 +104,7 @@ class ExactIdentifiersTest(_MariaDBTestCase):
                     at(1 + which, index), [facts.Observation(
                         'instance', resource_id, resource_id, billable=True,
                         price_key=resource_id, quantity=D(1))]))
-        self.assertEqual(len(records), metering.store_batch(
+        self.assertEqual(len(records), ingest.store(
             self.context, records, []))
         with self.engine.connect() as connection:
             rows = connection.execute(sa.select(

@@ -24,10 +24,10 @@ from rintik import context as rintik_context
 from rintik.db import balances
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
-from rintik.db import metering
 from rintik.db import models
 from rintik.db import settings as db_settings
 from rintik import exception
+from rintik.metering import ingest
 from rintik.rating import payments
 from rintik.rating import prices
 from rintik.rating import rollover
@@ -173,7 +173,7 @@ class MoneyRaceTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
         self.rollover(at(1, 15))
         derived = threading.Event()
         usage_read = threading.Event()
-        rederive = metering._rederive
+        rederive = ingest._store_usage
         read_usage = db_invoices.usage
 
         def rederive_and_wait(*args, **kwargs):
@@ -188,7 +188,7 @@ class MoneyRaceTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
             return result
 
         self.useFixture(fixtures.MockPatch(
-            'rintik.db.metering._rederive', rederive_and_wait))
+            'rintik.metering.ingest._store_usage', rederive_and_wait))
         self.useFixture(fixtures.MockPatch(
             'rintik.db.invoices.usage', read_and_signal))
 

@@ -40,11 +40,11 @@ from rintik import conf
 from rintik import context as rintik_context
 from rintik.db import balances
 from rintik.db import invoices as db_invoices
-from rintik.db import metering
 from rintik.db import notifications
 from rintik.db import settings as db_settings
 from rintik import exception
 from rintik.metering import facts
+from rintik.metering import ingest
 from rintik.notify import outbox
 from rintik.rating import prices
 from rintik.rating import rollover
@@ -361,7 +361,7 @@ class BillingData(fixtures.Fixture):
 
     def store(self, moment, fact):
         self._messages += 1
-        metering.store_batch(self.context, [
+        ingest.store(self.context, [
             ('seed-%d' % self._messages, 'test.event', moment, [fact])], [])
 
 

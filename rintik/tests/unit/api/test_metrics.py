@@ -9,10 +9,10 @@ from rintik.api import metrics
 from rintik.common import clock
 from rintik.db import counters
 from rintik.db.engine import main_context_manager
-from rintik.db import metering
 from rintik.db import models
 from rintik.db import settings as db_settings
 from rintik.metering import facts
+from rintik.metering import ingest
 from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.tests import base
@@ -62,7 +62,7 @@ class MetricsTestCase(base.DbTestCase):
         volume = facts.Observation('volume', 'v-1', 'p-1', billable=True,
                                    price_key='ssd',
                                    quantity=decimal.Decimal(10))
-        metering.store_batch(self.context, [
+        ingest.store(self.context, [
             ('m-1', 'volume.create.end', start, [volume])], [])
         prices.set_price(self.context, 'volume', 'ssd', '0.01', None, start,
                          start)

@@ -1,14 +1,15 @@
-"""Storing observations and deriving intervals in the database."""
+"""The ingest transaction: storing observations and deriving intervals
+in the database."""
 
 import datetime
 import decimal
 import random
 import types
 
-from rintik.db import metering
 from rintik.db import quarantine
 from rintik.db import usage
 from rintik.metering import facts
+from rintik.metering import ingest
 from rintik.metering import intervals
 from rintik.tests import base
 from rintik.tests import fixtures as rintik_fixtures
@@ -37,7 +38,7 @@ class TestStoreBatch(base.DbTestCase):
                 for row in usage.usage_intervals(self.context)]
 
     def store(self, *records):
-        return metering.store_batch(self.context, list(records), [])
+        return ingest.store(self.context, list(records), [])
 
     def test_create_resize_delete(self):
         self.store(('m1', 'volume.create.end', at(1, 0, 0, 500), [volume(10)]),
@@ -84,8 +85,8 @@ class TestStoreBatch(base.DbTestCase):
     def test_quarantine_is_idempotent(self):
         envelope = {'message_id': 'bad', 'event_type': 'volume.create.end',
                     'payload': 'oops'}
-        metering.store_batch(self.context, [], [(envelope, 'no payload')])
-        metering.store_batch(self.context, [], [(envelope, 'no payload')])
+        ingest.store(self.context, [], [(envelope, 'no payload')])
+        ingest.store(self.context, [], [(envelope, 'no payload')])
         rows = quarantine.quarantined(self.context)
         self.assertEqual([('bad', 'volume.create.end', 'no payload')],
                          [(r.message_id, r.event_type, r.reason)
@@ -108,7 +109,7 @@ class TestResumedDerivation(base.DbTestCase):
 
     def check(self, batches):
         for batch in batches:
-            metering.store_batch(self.context, batch, [])
+            ingest.store(self.context, batch, [])
         rows = usage.usage_intervals(self.context)
         expected = intervals.derive([
             types.SimpleNamespace(

@@ -20,22 +20,15 @@ def at(hour, minute=0, second=0, micro=0):
                              tzinfo=UTC)
 
 
-@dataclasses.dataclass(frozen=True)
-class NamedObservation(intervals.TimedObservation):
-    """A stored observation also carries a display name."""
-
-    name: str | None = None
-
-
 def exists(when, message_id, billable=True, project='p1', key='f1',
            quantity=D(1), name=None):
-    return NamedObservation(when, message_id, False, billable, project,
-                            key, quantity, name)
+    return intervals.TimedObservation(when, message_id, False, billable,
+                                      project, key, quantity, name)
 
 
 def gone(when, message_id, project='p1'):
-    return NamedObservation(when, message_id, True, False, project, None,
-                            None)
+    return intervals.TimedObservation(when, message_id, True, False, project,
+                                      None, None)
 
 
 def interval(start, end, project='p1', key='f1', quantity=D(1)):
@@ -189,18 +182,18 @@ class TestDerive(base.TestCase):
             self.assertEqual(expected, intervals.derive(permutation))
 
 
-def observations():
+def observations(min_size=0, projects=('p1', None), gone=(False, True)):
     """Small histories with many ties (same second, same moment)."""
     moments = st.sampled_from([at(1), at(1, 0, 0, 400), at(1, 0, 1),
                                at(2), at(2, 0, 0, 1), at(3)])
-    fact = st.tuples(moments, st.booleans(), st.booleans(),
-                     st.sampled_from(['p1', None]),
+    fact = st.tuples(moments, st.sampled_from(gone), st.booleans(),
+                     st.sampled_from(projects),
                      st.sampled_from(['f1', 'f2']),
                      st.sampled_from([D(1), D(2)]))
-    return st.lists(fact, max_size=7).map(lambda drawn: [
-        NamedObservation(when, 'm%d' % index, is_gone, billable and
-                         not is_gone, project, None if is_gone else key,
-                         None if is_gone else quantity)
+    return st.lists(fact, min_size=min_size, max_size=7).map(lambda drawn: [
+        intervals.TimedObservation(
+            when, 'm%d' % index, is_gone, billable and not is_gone, project,
+            None if is_gone else key, None if is_gone else quantity)
         for index, (when, is_gone, billable, project, key, quantity)
         in enumerate(drawn)])
 
@@ -233,3 +226,44 @@ class TestDeriveProperties(base.TestCase):
                 self.assertLessEqual(item.start, cut)
                 self.assertIsNotNone(item.end)
                 self.assertLessEqual(item.end, cut)
+
+
+class TestRederiveFrom(base.TestCase):
+    """Re-deriving from a late observation's second, with the stored
+    intervals from there and the owner before, gives the full
+    derivation's intervals."""
+
+    @hypothesis.settings(max_examples=150, deadline=None)
+    @hypothesis.given(st.data())
+    def test_equals_the_full_derivation(self, data):
+        # Mostly owned, rarely gone: most examples re-derive from the
+        # late observation's second.
+        # The first observation names the owner before any late one.
+        owners, gone = ('p1', 'p1', 'p2', None), (False,) * 6 + (True,)
+        history = [exists(at(0, 59), 'm-first')] + data.draw(
+            observations(0, owners, gone))
+        late = [dataclasses.replace(obs, message_id='late-' + obs.message_id)
+                for obs in data.draw(observations(1, owners, gone))]
+        before = intervals.derive(history)
+        after = intervals.derive(history + late)
+        moment = intervals.whole_second(min(
+            late, key=intervals.sort_key).event_time)
+        if any(obs.gone and obs.event_time < moment for obs in history):
+            self.assertEqual(before, after)
+            return
+        stored = [item for item in before
+                  if item.end is None or item.end >= moment]
+        if stored and stored[0].start < moment:
+            project = stored[0].project_id
+        else:
+            project = next((obs.project_id for obs in sorted(
+                history, key=intervals.sort_key, reverse=True)
+                if obs.event_time < moment and obs.project_id), None)
+        if project is None:
+            # No owner before: the ingest derives from all observations.
+            return
+        kept = [item for item in before
+                if item.end is not None and item.end < moment]
+        self.assertEqual(after, kept + intervals.rederive_from(
+            moment, stored, [obs for obs in history + late
+                             if obs.event_time >= moment], project))

@@ -11,11 +11,11 @@ import oslo_messaging
 import testscenarios
 
 from rintik.db import counters
-from rintik.db import metering
 from rintik.db import quarantine
 from rintik.db import readiness
 from rintik.db import usage
 from rintik.handlers import manager
+from rintik.metering import ingest
 from rintik.notification import endpoint
 from rintik.notification import processor
 from rintik.tests import base
@@ -78,7 +78,7 @@ class TestInfo(EndpointTestCase):
 
     def test_redelivery_after_requeue(self):
         messages = [batch_message('cinder__volume.create.end__1.json')]
-        with mock.patch.object(metering, 'store_batch',
+        with mock.patch.object(ingest, 'store',
                                side_effect=db_exc.DBConnectionError()):
             self.assertEqual(oslo_messaging.NotificationResult.REQUEUE,
                              self.endpoint.info(messages))
@@ -97,7 +97,7 @@ class TestRequeue(EndpointTestCase):
     ]
 
     def test_requeued(self):
-        with mock.patch.object(metering, 'store_batch',
+        with mock.patch.object(ingest, 'store',
                                side_effect=self.error) as store:
             result = self.endpoint.info([
                 batch_message('cinder__volume.create.end__1.json')])
@@ -109,9 +109,9 @@ class TestRequeue(EndpointTestCase):
 
 
 def poisoned_store(poison, error):
-    """store_batch failing with ``error`` on any batch that holds the
+    """ingest.store failing with ``error`` on any batch that holds the
     message ``poison``."""
-    real_store = metering.store_batch
+    real_store = ingest.store
 
     def store(context, records, quarantined, **kwargs):
         if any(record[0] == poison for record in records):
@@ -128,7 +128,7 @@ class TestPoisonMessage(EndpointTestCase):
     others are committed and it is quarantined with the reason."""
 
     def info_with_poison(self, error):
-        with mock.patch.object(metering, 'store_batch',
+        with mock.patch.object(ingest, 'store',
                                side_effect=poisoned_store(
                                    FLOATING_IP_DELETE, error)):
             return self.endpoint.info([
@@ -147,7 +147,7 @@ class TestPoisonMessage(EndpointTestCase):
                          counters.totals(self.context))
 
     def test_duplicate_after_retries_quarantined(self):
-        """A duplicate key that survived store_batch's own retries is not
+        """A duplicate key that survived ingest.store's own retries is not
         transient: requeueing it would fail forever."""
         result = self.info_with_poison(db_exc.DBDuplicateEntry(
             columns=['resource_id']))
@@ -159,7 +159,7 @@ class TestPoisonMessage(EndpointTestCase):
                           for row in quarantine.quarantined(self.context)])
 
     def test_quarantine_failure_requeues(self):
-        with mock.patch.object(metering, 'quarantine',
+        with mock.patch.object(ingest, 'quarantine',
                                side_effect=db_exc.DBConnectionError()):
             result = self.info_with_poison(ValueError('value too long'))
         self.assertEqual(oslo_messaging.NotificationResult.REQUEUE, result)
@@ -179,7 +179,7 @@ class TestPersistentTransientError(EndpointTestCase):
             batch_message('cinder__volume.create.end__1.json'),
             batch_message('neutron__floatingip.delete.end__1.json')]
         self.useFixture(fixtures.MockPatchObject(
-            metering, 'store_batch', side_effect=poisoned_store(
+            ingest, 'store', side_effect=poisoned_store(
                 FLOATING_IP_DELETE, db_exc.DBDeadlock())))
 
     def deliver(self, times):

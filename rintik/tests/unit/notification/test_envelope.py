@@ -33,12 +33,20 @@ class TestFromListener(base.TestCase):
         }, envelope.from_listener(message, 'info'))
 
     def test_missing_metadata_and_context(self):
-        self.assertEqual({
-            'event_type': 'x', 'publisher_id': None, 'timestamp': None,
-            'priority': 'INFO', 'message_id': None, 'payload': None,
-            'ctxt': {},
-        }, envelope.from_listener({'event_type': 'x', 'ctxt': None},
-                                  'info'))
+        # Without a message id, the envelope gets the one derived from
+        # its content (computed once, here).
+        bare = {'event_type': 'x', 'publisher_id': None, 'timestamp': None,
+                'priority': 'INFO', 'message_id': None, 'payload': None,
+                'ctxt': {}}
+        self.assertEqual(dict(bare, message_id=envelope.message_id(bare)),
+                         envelope.from_listener({'event_type': 'x',
+                                                 'ctxt': None}, 'info'))
+        self.assertEqual('sha256-f123c35b3d8ad497c074b465e84183dd5582322f13'
+                         'fdedee40d6ed7d4f3ca186', envelope.message_id(bare))
+
+    def test_own_id_envelope_is_not_copied(self):
+        own = {'message_id': 'm1', 'event_type': 'x'}
+        self.assertIs(own, envelope.with_message_id(own))
 
 
 class TestMessageId(base.TestCase):

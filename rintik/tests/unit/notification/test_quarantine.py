@@ -4,10 +4,10 @@ import hashlib
 
 from oslo_serialization import jsonutils
 
-from rintik.db import metering
 from rintik.db import quarantine
 from rintik.db import usage
 from rintik.handlers import manager
+from rintik.metering import ingest
 from rintik.notification import processor
 from rintik.tests import base
 
@@ -25,8 +25,8 @@ def envelope(message_id='m-1', **fields):
 class TestQuarantineRows(base.DbTestCase):
 
     def quarantine(self, *envelopes, reason='bad'):
-        metering.quarantine(self.context, [(item, reason)
-                                           for item in envelopes])
+        ingest.quarantine(self.context, [(item, reason)
+                                         for item in envelopes])
         return quarantine.quarantined(self.context)
 
     def test_plain_id_is_the_key(self):

@@ -5,9 +5,9 @@ import json
 
 from rintik.db import balances
 from rintik.db import invoices as db_invoices
-from rintik.db import metering
 from rintik.db import notifications
 from rintik import exception
+from rintik.metering import ingest
 from rintik.rating import payments
 from rintik.tests.unit.rating import helpers
 
@@ -90,7 +90,7 @@ class RolloverNoticeTest(NoticeTestCase):
         self.enable(at(1))
         self.live('i1', at(1, 10), at(1, 11))
         for number in range(3):
-            metering.store_batch(self.context, [], [(
+            ingest.store(self.context, [], [(
                 {'message_id': 'bad-%d' % number,
                  'event_type': 'compute.instance.exists',
                  'publisher_id': 'nova', 'priority': 'INFO',

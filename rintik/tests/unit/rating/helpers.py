@@ -1,5 +1,5 @@
 """Builders shared by the rating unit tests: usage stored through the real
-metering path (rintik.db.metering.store_batch), prices set through
+metering path (rintik.metering.ingest.store), prices set through
 rintik.rating.prices, billing windows, rollovers and invoice lines."""
 
 import datetime
@@ -10,10 +10,10 @@ import sqlalchemy as sa
 
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
-from rintik.db import metering
 from rintik.db import models
 from rintik.db import settings as db_settings
 from rintik.metering import facts
+from rintik.metering import ingest
 from rintik.rating import invoicing
 from rintik.rating import prices
 from rintik.rating import rollover
@@ -63,7 +63,7 @@ class RatingTestCase(base.DbTestCase):
 
     def store(self, moment, fact, message_id=None):
         message_id = message_id or 'msg-%d' % next(self._messages)
-        return metering.store_batch(
+        return ingest.store(
             self.context, [(message_id, 'test.event', moment, [fact])], [])
 
     def live(self, resource_id, start, end=None, **attributes):
