@@ -1,5 +1,7 @@
 """Set-based statements shared by the metering and invoicing writers."""
 
+import functools
+
 import sqlalchemy as sa
 
 # Keep IN lists and statements well below every backend's parameter limit.
@@ -30,3 +32,47 @@ def case_values(session, table, values_by_id, columns):
         expressions[column] = sa.cast(expression, column_type) if cast \
             else expression
     return expressions
+
+
+def insert_rows(session, table, rows):
+    """INSERT ``rows`` (dicts with the same keys) into ``table`` as one
+    executemany.
+
+    On MariaDB/MySQL and SQLite, SQLAlchemy compiles ``table.insert()``
+    with positional parameters and the driver's executemany gets every
+    row as a tuple of values already bound by their column type's own
+    bind processor (exact decimals, UTC datetimes): the values of a Core
+    executemany, without SQLAlchemy's per-row parameter dictionaries,
+    which are most of the Python cost of a large insert. PostgreSQL,
+    whose Core executemany SQLAlchemy batches into multi-row VALUES,
+    takes the Core path."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.use_insertmanyvalues_wo_returning:
+        session.execute(table.insert(), rows)
+        return
+    compiled = table.insert().compile(dialect=_positional(dialect),
+                                      column_keys=list(rows[0]))
+    values = []
+    for key in compiled.positiontup:
+        processor = table.c[key].type.dialect_impl(dialect).bind_processor(
+            dialect)
+        column = [row[key] for row in rows]
+        values.append(column if processor is None
+                      else [processor(value) for value in column])
+    connection.exec_driver_sql(compiled.string, list(zip(*values)))
+
+
+def _positional(dialect):
+    """``dialect``, or one of its class rendering ``%s`` placeholders
+    when it renders named ones (PyMySQL takes both)."""
+    if dialect.positional:
+        return dialect
+    return _format_dialect(type(dialect))
+
+
+@functools.lru_cache(maxsize=None)
+def _format_dialect(dialect_class):
+    return dialect_class(paramstyle='format')
