@@ -43,7 +43,11 @@ def insert_rows(session, table, rows):
     row as a tuple of values already bound by their column type's own
     bind processor (exact decimals, UTC datetimes): the values of a Core
     executemany, without SQLAlchemy's per-row parameter dictionaries,
-    which are most of the Python cost of a large insert. PostgreSQL,
+    which are most of the Python cost of a large insert. On MariaDB/MySQL
+    the values of ``TEXT`` columns go as their UTF-8 bytes, which PyMySQL
+    sends as hexadecimal literals that the server stores as the column's
+    text (PyMySQL escapes a str character by character: a notification's
+    kilobytes of HTML and JSON cost more than its segments). PostgreSQL,
     whose Core executemany SQLAlchemy batches into multi-row VALUES,
     takes the Core path."""
     if not rows:
@@ -57,11 +61,16 @@ def insert_rows(session, table, rows):
                                       column_keys=list(rows[0]))
     values = []
     for key in compiled.positiontup:
-        processor = table.c[key].type.dialect_impl(dialect).bind_processor(
-            dialect)
         column = [row[key] for row in rows]
-        values.append(column if processor is None
-                      else [processor(value) for value in column])
+        column_type = table.c[key].type
+        processor = column_type.dialect_impl(dialect).bind_processor(
+            dialect)
+        if processor is not None:
+            column = [processor(value) for value in column]
+        if dialect.name == 'mysql' and isinstance(column_type, sa.Text):
+            column = [None if value is None else value.encode('utf-8')
+                      for value in column]
+        values.append(column)
     connection.exec_driver_sql(compiled.string, list(zip(*values)))
 
 
