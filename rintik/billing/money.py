@@ -56,10 +56,16 @@ def zero(currency):
     return quantize_money(Decimal(0), currency)
 
 
+# The context of quantize_money (passed to quantize, not entered: a
+# localcontext per amount costs more than the rounding).
+_QUANTIZE_CONTEXT = decimal.Context(prec=_EXACT_PRECISION,
+                                    traps=_ERROR_TRAPS)
+
+
 def quantize_money(amount, currency):
     """Round ``amount`` half-up (away from zero on ties) to the minor unit."""
-    with decimal.localcontext(prec=_EXACT_PRECISION, traps=_ERROR_TRAPS):
-        return amount.quantize(_step(currency), rounding=decimal.ROUND_HALF_UP)
+    return amount.quantize(_step(currency), rounding=decimal.ROUND_HALF_UP,
+                           context=_QUANTIZE_CONTEXT)
 
 
 def round_ratio(numerator, denominator, currency):

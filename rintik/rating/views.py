@@ -21,8 +21,8 @@ def iso(moment):
     """ISO 8601 UTC with Z, or None."""
     if moment is None:
         return None
-    return moment.astimezone(datetime.timezone.utc).strftime(
-        '%Y-%m-%dT%H:%M:%S.%fZ')
+    return moment.astimezone(datetime.timezone.utc).replace(
+        tzinfo=None).isoformat(timespec='microseconds') + 'Z'
 
 
 def money_text(amount, currency):
