@@ -17,14 +17,21 @@ def chunks(items, size=CHUNK):
 
 def case_values(session, table, values_by_id, columns):
     """``UPDATE ... SET column = CASE id WHEN ... END`` expressions that set
-    each row's own values in one statement. Every value is bound with its
-    column's type (exact decimals, UTC datetimes), never a guessed one. On
-    PostgreSQL, which types a CASE of NULLs as text, the CASE is cast to the
-    column type (SQLite must not: its CAST to DATETIME makes a number)."""
+    each row's own values in one statement (a column whose value is the
+    same for every row is set to that value). Every value is bound with
+    its column's type (exact decimals, UTC datetimes), never a guessed
+    one. On PostgreSQL, which types a CASE of NULLs as text, the CASE is
+    cast to the column type (SQLite must not: its CAST to DATETIME makes
+    a number)."""
     cast = session.get_bind().dialect.name == 'postgresql'
     expressions = {}
     for column in columns:
         column_type = table.c[column].type
+        distinct = {values.get(column) for values in values_by_id.values()}
+        if len(distinct) == 1:
+            expressions[column] = sa.literal(distinct.pop(),
+                                             type_=column_type)
+            continue
         expression = sa.case(
             {row_id: sa.literal(values.get(column), type_=column_type)
              for row_id, values in values_by_id.items()},
