@@ -70,38 +70,38 @@ def _rating(group, monthly, period_seconds, unit, monthly_price_mode):
     """Return (numerators, denominator, cap) of a time-ordered group.
 
     A segment's raw charge is its numerator / denominator; the raw running
-    total is min(sum of numerators, cap) / denominator. All of it is exact.
+    total is min(sum of numerators, cap) / denominator. All of it is exact
+    (the caller is in money.exact_context()).
     """
     quantity = group[0].interval.quantity
-    with money.exact_context():
-        if (monthly_price_mode == 'full_month' and monthly is not None
-                and all(s.version is not None for s in group)
-                and sum(s.seconds for s in group) == period_seconds):
-            # Billable all period: the month's price, spread over its seconds.
-            return ([monthly * quantity * s.seconds for s in group],
-                    period_seconds, None)
-        numerators = [
-            Decimal(0) if s.version is None else
-            s.version.hourly * quantity * (-(-s.seconds // unit) * unit)
-            for s in group]
-        cap = None
-        if monthly_price_mode == 'cap' and monthly is not None:
-            cap = monthly * quantity * _SECONDS_PER_HOUR
-        return numerators, _SECONDS_PER_HOUR, cap
+    if (monthly_price_mode == 'full_month' and monthly is not None
+            and all(s.version is not None for s in group)
+            and sum(s.seconds for s in group) == period_seconds):
+        # Billable all period: the month's price, spread over its seconds.
+        return ([monthly * quantity * s.seconds for s in group],
+                period_seconds, None)
+    numerators = [
+        Decimal(0) if s.version is None else
+        s.version.hourly * quantity * (-(-s.seconds // unit) * unit)
+        for s in group]
+    cap = None
+    if monthly_price_mode == 'cap' and monthly is not None:
+        cap = monthly * quantity * _SECONDS_PER_HOUR
+    return numerators, _SECONDS_PER_HOUR, cap
 
 
 def _charge_group(group, period_seconds, unit, monthly_price_mode, currency):
+    """ChargedSegments of a time-ordered group (in money.exact_context())."""
     monthly = _group_monthly(group)
     numerators, denominator, cap = _rating(group, monthly, period_seconds,
                                            unit, monthly_price_mode)
     charged = []
     running = Decimal(0)
-    billed = money.quantize_money(Decimal(0), currency)
+    billed = money.zero(currency)
     for segment, numerator in zip(group, numerators):
-        with money.exact_context():
-            running += numerator
-            total = running if cap is None else min(running, cap)
-        after = money.round_ratio(total, denominator, currency)
+        running += numerator
+        total = running if cap is None else min(running, cap)
+        after = money.round_ratio_exact(total, denominator, currency)
         version = segment.version
         charged.append(ChargedSegment(
             segment, after - billed,
@@ -126,12 +126,19 @@ def charge_groups(segments, period_start, period_end, charge_unit='second',
     period_seconds = (period_end - period_start) // _SECOND
     groups = {}
     for index, segment in enumerate(segments):
-        groups.setdefault(group_key(segment), []).append(index)
+        interval = segment.interval
+        # GroupKey's fields as a plain tuple: the same grouping, hashed
+        # once per segment.
+        groups.setdefault((interval.project_id, interval.resource_type,
+                           interval.resource_id, interval.price_key,
+                           interval.quantity), []).append(index)
     result = [None] * len(segments)
-    for indices in groups.values():
-        indices.sort(key=lambda i: segments[i].start)
-        charged = _charge_group([segments[i] for i in indices], period_seconds,
-                                unit, monthly_price_mode, currency)
-        for index, charged_segment in zip(indices, charged):
-            result[index] = charged_segment
+    with money.exact_context():
+        for indices in groups.values():
+            indices.sort(key=lambda i: segments[i].start)
+            charged = _charge_group([segments[i] for i in indices],
+                                    period_seconds, unit, monthly_price_mode,
+                                    currency)
+            for index, charged_segment in zip(indices, charged):
+                result[index] = charged_segment
     return result

@@ -2,6 +2,7 @@
 
 import decimal
 from decimal import Decimal
+import functools
 
 # ISO 4217 minor units (digits after the decimal point).
 MINOR_UNITS = {
@@ -44,14 +45,27 @@ def exact_context():
                                 traps=_ERROR_TRAPS + [decimal.Inexact])
 
 
+@functools.lru_cache(maxsize=None)
 def _step(currency):
     return Decimal(1).scaleb(-minor_unit(currency))
 
 
+@functools.lru_cache(maxsize=None)
+def zero(currency):
+    """0 in the currency's minor unit (0.00 for USD)."""
+    return quantize_money(Decimal(0), currency)
+
+
+# The context of quantize_money (passed to quantize, not entered: a
+# localcontext per amount costs more than the rounding).
+_QUANTIZE_CONTEXT = decimal.Context(prec=_EXACT_PRECISION,
+                                    traps=_ERROR_TRAPS)
+
+
 def quantize_money(amount, currency):
     """Round ``amount`` half-up (away from zero on ties) to the minor unit."""
-    with decimal.localcontext(prec=_EXACT_PRECISION, traps=_ERROR_TRAPS):
-        return amount.quantize(_step(currency), rounding=decimal.ROUND_HALF_UP)
+    return amount.quantize(_step(currency), rounding=decimal.ROUND_HALF_UP,
+                           context=_QUANTIZE_CONTEXT)
 
 
 def round_ratio(numerator, denominator, currency):
@@ -61,11 +75,17 @@ def round_ratio(numerator, denominator, currency):
     an exact integer division by ``denominator × step`` and a comparison of
     the remainder decide the rounding. ``denominator`` must be positive.
     """
-    step = _step(currency)
     with exact_context():
-        unit = denominator * step
-        units, rest = divmod(abs(numerator), unit)
-        if 2 * rest >= unit:
-            units += 1
-        amount = units * step
+        return round_ratio_exact(numerator, denominator, currency)
+
+
+def round_ratio_exact(numerator, denominator, currency):
+    """round_ratio for a caller already in exact_context() (a loop over
+    many amounts enters it once)."""
+    step = _step(currency)
+    unit = denominator * step
+    units, rest = divmod(abs(numerator), unit)
+    if 2 * rest >= unit:
+        units += 1
+    amount = units * step
     return -amount if numerator < 0 else amount

@@ -82,7 +82,7 @@ class Segment:
 
 
 def _whole_second(moment):
-    return moment.replace(microsecond=0)
+    return moment.replace(microsecond=0) if moment.microsecond else moment
 
 
 def price_kind(resource_type):

@@ -4,6 +4,7 @@ import decimal
 
 import sqlalchemy as sa
 
+from rintik.db import bulk
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 from rintik import exception
@@ -50,6 +51,68 @@ def record(context, project_id, action, amount, description, now,
         description=description, invoice_id=invoice_id,
         caused_by=caused_by, request_id=request_id,
         created_at=now)).inserted_primary_key[0]
+
+
+@main_context_manager.writer
+def lock_amounts(context, project_ids):
+    """{project id: balance} of the projects that have a balance row,
+    each row locked until the transaction ends (in id order)."""
+    amounts = {}
+    for chunk in bulk.chunks(sorted(set(project_ids))):
+        amounts.update(context.session.execute(sa.select(
+            BALANCES.c.project_id, BALANCES.c.amount).where(
+            BALANCES.c.project_id.in_(chunk)).order_by(
+            BALANCES.c.id).with_for_update()).all())
+    return amounts
+
+
+@main_context_manager.writer
+def record_many(context, moves, now, caused_by=None):
+    """Apply ``moves`` [(project id, action, amount, description, invoice
+    id)] in order, as record() would one by one (a missing balance row is
+    opened at 0), with one ledger insert and one balance update per chunk
+    of projects. A deduction below zero is refused (Invalid) and nothing
+    is written."""
+    if not moves:
+        return
+    session = context.session
+    projects = sorted({move[0] for move in moves})
+    rows = {}
+    for chunk in bulk.chunks(projects):
+        rows.update((row.project_id, row) for row in session.execute(
+            sa.select(BALANCES).where(BALANCES.c.project_id.in_(
+                chunk)).order_by(BALANCES.c.id).with_for_update()))
+    missing = [project_id for project_id in projects
+               if project_id not in rows]
+    if missing:
+        bulk.insert_rows(session, BALANCES, [{
+            'project_id': project_id, 'amount': decimal.Decimal(0),
+            'created_at': now, 'updated_at': now}
+            for project_id in missing])
+        for chunk in bulk.chunks(missing):
+            rows.update((row.project_id, row) for row in session.execute(
+                sa.select(BALANCES).where(BALANCES.c.project_id.in_(
+                    chunk)).with_for_update()))
+    amounts = {project_id: row.amount for project_id, row in rows.items()}
+    ledger = []
+    for project_id, action, amount, description, invoice_id in moves:
+        delta = amount if action == TOP_UP else -amount
+        if amounts[project_id] + delta < 0:
+            raise exception.Invalid('The balance does not cover %s.'
+                                    % amount, field='amount')
+        amounts[project_id] += delta
+        ledger.append({'balance_id': rows[project_id].id, 'amount': amount,
+                       'action': action, 'description': description,
+                       'invoice_id': invoice_id, 'caused_by': caused_by,
+                       'request_id': None, 'created_at': now})
+    for chunk in bulk.chunks(projects):
+        by_id = {rows[project_id].id: {'amount': amounts[project_id]}
+                 for project_id in chunk}
+        session.execute(BALANCES.update().where(
+            BALANCES.c.id.in_(list(by_id))).values(
+            updated_at=now, **bulk.case_values(session, BALANCES, by_id,
+                                               ('amount',))))
+    bulk.insert_rows(session, TRANSACTIONS, ledger)
 
 
 @main_context_manager.writer

@@ -49,7 +49,8 @@ def register_project(context, project_id, known_since):
 @main_context_manager.reader
 def usage(context, project_ids, start, end, resource_keys=None):
     """Intervals of the projects overlapping [start, end) with their
-    resource's type, id and name, oldest first."""
+    resource's type, id and name, oldest first (of the resources
+    ``resource_keys`` (type, id) only, one query per chunk of them)."""
     query = sa.select(
         INTERVALS.c.project_id, RESOURCES.c.resource_type,
         RESOURCES.c.resource_id, RESOURCES.c.name, INTERVALS.c.price_key,
@@ -58,12 +59,15 @@ def usage(context, project_ids, start, end, resource_keys=None):
         INTERVALS.c.project_id.in_(project_ids),
         INTERVALS.c.start < end,
         sa.or_(INTERVALS.c.end.is_(None), INTERVALS.c.end > start))
-    if resource_keys is not None:
-        query = query.where(sa.tuple_(
+    query = query.order_by(INTERVALS.c.start, RESOURCES.c.resource_id)
+    if resource_keys is None:
+        return context.session.execute(query).all()
+    rows = []
+    for keys in bulk.chunks(sorted(resource_keys)):
+        rows.extend(context.session.execute(query.where(sa.tuple_(
             RESOURCES.c.resource_type, RESOURCES.c.resource_id).in_(
-            list(resource_keys)))
-    return context.session.execute(query.order_by(
-        INTERVALS.c.start, RESOURCES.c.resource_id)).all()
+            keys))))
+    return sorted(rows, key=lambda row: (row.start, row.resource_id))
 
 
 @main_context_manager.reader
@@ -132,17 +136,22 @@ def segments_of(context, invoice_id):
 @main_context_manager.reader
 def billed_segments(context, closed_invoice_ids, resource_keys):
     """What closed invoices and the adjustments issued for them already
-    billed for the given resources."""
+    billed for the given resources, in the order they were written; a
+    row is about ``adjusted_invoice_id`` when it is an adjustment, else
+    about ``invoice_id``. One query per chunk of resources."""
     issued = sa.select(INVOICES.c.id).where(INVOICES.c.state != IN_PROGRESS)
-    query = sa.select(SEGMENTS).where(
-        sa.or_(sa.and_(SEGMENTS.c.invoice_id.in_(closed_invoice_ids),
-                       SEGMENTS.c.adjustment.is_(False)),
-               sa.and_(SEGMENTS.c.adjusted_invoice_id.in_(
-                   closed_invoice_ids),
-                   SEGMENTS.c.invoice_id.in_(issued))),
-        sa.tuple_(SEGMENTS.c.resource_type, SEGMENTS.c.resource_id).in_(
-            list(resource_keys)))
-    return context.session.execute(query).all()
+    closed_invoice_ids = sorted(closed_invoice_ids)
+    rows = []
+    for keys in bulk.chunks(sorted(resource_keys)):
+        rows.extend(context.session.execute(sa.select(SEGMENTS).where(
+            sa.or_(sa.and_(SEGMENTS.c.invoice_id.in_(closed_invoice_ids),
+                           SEGMENTS.c.adjustment.is_(False)),
+                   sa.and_(SEGMENTS.c.adjusted_invoice_id.in_(
+                       closed_invoice_ids),
+                       SEGMENTS.c.invoice_id.in_(issued))),
+            sa.tuple_(SEGMENTS.c.resource_type, SEGMENTS.c.resource_id).in_(
+                keys))))
+    return sorted(rows, key=lambda row: row.id)
 
 
 @main_context_manager.writer
@@ -158,8 +167,7 @@ def create_open_invoices(context, rows, now):
             'period_end': end, 'state': IN_PROGRESS, 'deducted': 0,
             'created_at': now, 'updated_at': now}
            for project, start, end in rows if (project, start) not in existing]
-    if new:
-        context.session.execute(INVOICES.insert(), new)
+    bulk.insert_rows(context.session, INVOICES, new)
 
 
 @main_context_manager.writer
@@ -190,8 +198,7 @@ def issue_invoices(context, issued, segment_rows, now):
             INVOICES.c.id.in_(chunk),
             INVOICES.c.state == IN_PROGRESS).values(
             closed_at=clock.utcnow(), updated_at=now, **columns))
-    if segment_rows:
-        session.execute(SEGMENTS.insert(), segment_rows)
+    bulk.insert_rows(session, SEGMENTS, segment_rows)
 
 
 @main_context_manager.writer

@@ -4,6 +4,7 @@ import uuid
 
 import sqlalchemy as sa
 
+from rintik.db import bulk
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 
@@ -33,7 +34,7 @@ def add_many(context, rows, now):
         PROJECTS.c.project_id, PROJECTS.c.email_notification).where(
         PROJECTS.c.project_id.in_(project_ids))).all()) if project_ids \
         else {}
-    context.session.execute(NOTIFICATIONS.insert(), [dict(
+    bulk.insert_rows(context.session, NOTIFICATIONS, [dict(
         row, recipient=ADMIN if row['project_id'] is None else
         emails.get(row['project_id']) or '',
         sent_status=False, is_read=False, created_at=now,

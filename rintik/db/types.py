@@ -113,7 +113,7 @@ class UTCDateTime(sa.types.TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        if value.tzinfo is not None:
+        if value.tzinfo not in (None, datetime.timezone.utc):
             value = value.astimezone(datetime.timezone.utc)
         return value.replace(tzinfo=None)
 

@@ -2,6 +2,7 @@
 facts as JSON-ready strings (money in the currency's minor unit)."""
 
 import dataclasses
+import functools
 
 from rintik.common import formats
 from rintik.common import resource_types
@@ -40,11 +41,19 @@ def _money(amount, currency):
     return formats.money_text(amount, currency)
 
 
+# An invoice's lines (and a rollover's invoices) share their period's
+# edges: each moment is spelled once.
+_iso = functools.lru_cache(maxsize=4096)(formats.iso)
+
+
 def _groups(lines, currency):
     """Lines by resource type, in the dashboard's order, with subtotals."""
+    by_type = {}
+    for line in lines:
+        by_type.setdefault(line.resource_type, []).append(line)
     groups = []
     for resource_type, label in TYPE_LABELS.items():
-        mine = [line for line in lines if line.resource_type == resource_type]
+        mine = by_type.get(resource_type)
         if not mine:
             continue
         groups.append({
@@ -53,8 +62,8 @@ def _groups(lines, currency):
             'lines': [{
                 'resource_id': line.resource_id,
                 'name': line.name or '',
-                'start': formats.iso(line.start),
-                'end': formats.iso(line.adjusted_end),
+                'start': _iso(line.start),
+                'end': _iso(line.adjusted_end),
                 'charge': _money(line.charge, currency),
                 'adjustment': line.adjustment,
             } for line in mine]})

@@ -114,13 +114,66 @@ class Adjustment:
 
 def adjustments(context, project_id, invoices, changes, windows, policy,
                 cards=None):
-    """Adjustments of the project's issued invoices for the recorded usage
-    ``changes`` (PRODUCT.md §3.5): each issued period the changes reach is
-    re-rated with the rate card it was issued with, minus what it and its
-    issued adjustments already billed. ``cards`` caches rate cards by
-    revision across calls (a run over many projects loads each once)."""
-    result = []
+    """Adjustments of one project's issued invoices for its recorded usage
+    ``changes`` (see adjustments_of)."""
+    return adjustments_of(context, {project_id: invoices},
+                          {project_id: changes}, windows, policy,
+                          cards).get(project_id, [])
+
+
+def adjustments_of(context, invoices, changes, windows, policy, cards=None):
+    """{project id: Adjustments} of the projects' issued invoices
+    (``invoices``: {project id: its invoices}) for their recorded usage
+    ``changes`` ({project id: changes}) (PRODUCT.md §3.5): each issued
+    period the changes reach is re-rated with the rate card it was issued
+    with, minus what it and its issued adjustments already billed.
+
+    Set-based for any number of projects and periods: one usage and one
+    billed-segments read (per chunk of changed resources), and one rate
+    card load per revision not in ``cards`` (a cache by revision a run
+    keeps across calls)."""
     cards = {} if cards is None else cards
+    reached = {}
+    for project_id, project_changes in changes.items():
+        pairs = _reached(invoices.get(project_id, []), project_changes)
+        if pairs:
+            reached[project_id] = pairs
+    if not reached:
+        return {}
+    pairs = [pair for project_pairs in reached.values()
+             for pair in project_pairs]
+    for invoice, _recorded in pairs:
+        if invoice.ratecard_revision not in cards:
+            cards[invoice.ratecard_revision] = ratecard.RateCard.load(
+                context, invoice.ratecard_revision)
+    keys = set()
+    for _invoice, recorded in pairs:
+        keys.update(recorded)
+    usage = {}
+    for row in db_invoices.usage(
+            context, sorted(reached),
+            min(invoice.period_start for invoice, _recorded in pairs),
+            max(invoice.period_end for invoice, _recorded in pairs), keys):
+        usage.setdefault(row.project_id, []).append(row)
+    billed = {}
+    for row in db_invoices.billed_segments(
+            context, [invoice.id for invoice, _recorded in pairs], keys):
+        about = row.adjusted_invoice_id if row.adjustment else row.invoice_id
+        billed.setdefault(about, []).append(row)
+    return {project_id: [
+        adjustment for invoice, recorded in project_pairs
+        for adjustment in _invoice_adjustments(
+            project_id, invoice, recorded, usage.get(project_id, []),
+            billed.get(invoice.id, []), windows,
+            cards[invoice.ratecard_revision], policy)]
+        for project_id, project_pairs in reached.items()}
+
+
+def _reached(invoices, changes):
+    """[(issued invoice, {(resource type, id): when its first change
+    reaching that period was recorded})] of the invoices ``changes``
+    reach."""
+    result = []
     for invoice in invoices:
         if invoice.state == db_invoices.IN_PROGRESS:
             continue
@@ -130,31 +183,36 @@ def adjustments(context, project_id, invoices, changes, windows, policy,
                 key = (change.resource_type, change.resource_id)
                 recorded[key] = min(change.recorded_at,
                                     recorded.get(key, change.recorded_at))
-        if not recorded:
-            continue
-        revision = invoice.ratecard_revision
-        if revision not in cards:
-            cards[revision] = ratecard.RateCard.load(context, revision)
-        rows = db_invoices.usage(context, [project_id], invoice.period_start,
-                                 invoice.period_end, recorded)
-        charged, names = rate(rows, invoice.period_start, invoice.period_end,
-                              windows, cards[revision], invoice.period_end,
-                              policy)
-        rerated = invoice_maths.group_totals(charged)
-        billed, billed_rows = _billed_totals(
-            db_invoices.billed_segments(context, [invoice.id], recorded),
-            project_id)
-        by_group = {}
-        for item in lines_of(charged, names):
-            by_group.setdefault(charges.GroupKey(
-                project_id, item.resource_type, item.resource_id,
-                item.price_key, item.quantity), []).append(item)
-        for key, amount in invoice_maths.adjustments(rerated, billed).items():
-            result.append(Adjustment(
-                _adjustment_line(key, amount, by_group.get(key),
-                                 billed_rows.get(key), invoice),
-                recorded[(key.resource_type, key.resource_id)]))
+        if recorded:
+            result.append((invoice, recorded))
     return result
+
+
+def _invoice_adjustments(project_id, invoice, recorded, usage, billed_rows,
+                         windows, card, policy):
+    """Adjustments of one issued invoice: its period re-rated from the
+    project's ``usage`` rows of the ``recorded`` resources, minus what
+    ``billed_rows`` (about this invoice) billed for them."""
+    rows = [row for row in usage
+            if (row.resource_type, row.resource_id) in recorded and
+            row.start < invoice.period_end and
+            (row.end is None or row.end > invoice.period_start)]
+    charged, names = rate(rows, invoice.period_start, invoice.period_end,
+                          windows, card, invoice.period_end, policy)
+    rerated = invoice_maths.group_totals(charged)
+    billed, billed_extents = _billed_totals(
+        [row for row in billed_rows
+         if (row.resource_type, row.resource_id) in recorded], project_id)
+    by_group = {}
+    for item in lines_of(charged, names):
+        by_group.setdefault(charges.GroupKey(
+            project_id, item.resource_type, item.resource_id,
+            item.price_key, item.quantity), []).append(item)
+    return [Adjustment(_adjustment_line(key, amount, by_group.get(key),
+                                        billed_extents.get(key), invoice),
+                       recorded[(key.resource_type, key.resource_id)])
+            for key, amount in invoice_maths.adjustments(
+                rerated, billed).items()]
 
 
 def placed(adjustment_list, closing, now):

@@ -105,6 +105,8 @@ class Rollover:
         self.generation = None
         self.windows = []
         self.card = None
+        # Rate cards by revision, for re-rating issued periods.
+        self.cards = {}
 
     def load_rating_state(self):
         """Lock the rating state; reload windows and the rate card when
@@ -252,27 +254,33 @@ class Rollover:
         usage = {}
         for row in db_invoices.usage(self.context, list(closing), start, end):
             usage.setdefault(row.project_id, []).append(row)
-        issued, segment_rows, consumed, notices = {}, [], [], []
+        adjustments = invoicing.adjustments_of(
+            self.context, {project_id: by_project[project_id]
+                           for project_id in closing},
+            {project_id: changes[project_id] for project_id in closing
+             if project_id in changes}, self.windows, self.policy,
+            self.cards)
+        closed = []
+        consumed = []
         for project_id, invoices in sorted(closing.items()):
-            project_changes = changes.get(project_id, [])
-            placed = invoicing.placed(invoicing.adjustments(
-                self.context, project_id, by_project[project_id],
-                project_changes, self.windows, self.policy), invoices,
-                self.now)
-            consumed.extend(change.id for change in project_changes)
+            placed = invoicing.placed(adjustments.get(project_id, []),
+                                      invoices, self.now)
+            consumed.extend(change.id
+                            for change in changes.get(project_id, []))
             for invoice in invoices:
                 lines = self._lines(invoice, usage.get(project_id, []))
                 lines += placed[invoice.id]
-                totals = invoicing.totals(lines, self.tax_percent,
-                                          self.policy.currency)
-                issued[invoice.id] = self._settle(project_id, invoice,
-                                                  totals)
-                notices.extend(self._notices(project_id, invoice, lines,
-                                             totals, issued[invoice.id]))
-                segment_rows.extend(_segment_row(invoice.id, line)
-                                    for line in lines)
-                done.unpriced_segments += sum(
-                    1 for line in lines if line.unpriced)
+                closed.append((project_id, invoice, lines, invoicing.totals(
+                    lines, self.tax_percent, self.policy.currency)))
+        issued = self._settle(closed)
+        segment_rows, notices = [], []
+        for project_id, invoice, lines, totals in closed:
+            notices.extend(self._notices(project_id, invoice, lines, totals,
+                                         issued[invoice.id]))
+            segment_rows.extend(_segment_row(invoice.id, line)
+                                for line in lines)
+            done.unpriced_segments += sum(1 for line in lines
+                                          if line.unpriced)
         db_invoices.issue_invoices(self.context, issued, segment_rows,
                                    self.now)
         db_invoices.consume_changes(self.context, consumed)
@@ -304,29 +312,44 @@ class Rollover:
                                                currency))
         return notices
 
-    def _settle(self, project_id, invoice, totals):
-        """State and totals of an invoice this transaction closes; pays it
-        from the balance when it may, credits a negative total."""
-        values = {'subtotal': totals.subtotal, 'tax': totals.tax,
-                  'total': totals.total, 'tax_percent': self.tax_percent,
-                  'state': db_invoices.UNPAID, 'deducted': 0,
-                  'ratecard_revision': self.card.revision}
-        if totals.total <= 0:
-            values.update(state=db_invoices.FINISHED, finish_date=self.now)
-            if totals.total < 0:
-                balances.record(self.context, project_id, balances.TOP_UP,
-                                -totals.total, 'Credit of invoice %d'
-                                % invoice.id, self.now, invoice.id,
-                                caused_by=CAUSED_BY)
-        elif self.auto_deduct and balances.amount(
-                self.context, project_id) >= totals.total:
-            balances.record(self.context, project_id, balances.TOP_DOWN,
-                            totals.total, 'Payment of invoice %d'
-                            % invoice.id, self.now, invoice.id,
-                            caused_by=CAUSED_BY)
-            values.update(state=db_invoices.FINISHED, finish_date=self.now,
-                          deducted=totals.total)
-        return values
+    def _settle(self, closed):
+        """{invoice id: state, totals and rate card revision} of the
+        invoices this transaction closes ``closed`` [(project id, invoice,
+        lines, totals)], in order: each is paid from the balance when it
+        may (auto-deduct, a balance that covers it as the earlier ones
+        left it), a negative total is credited to it; the ledger and the
+        balances are written in bulk."""
+        amounts = {}
+        if self.auto_deduct:
+            amounts = balances.lock_amounts(
+                self.context, [item[0] for item in closed])
+        issued, moves = {}, []
+        for project_id, invoice, _lines, totals in closed:
+            values = {'subtotal': totals.subtotal, 'tax': totals.tax,
+                      'total': totals.total,
+                      'tax_percent': self.tax_percent,
+                      'state': db_invoices.UNPAID, 'deducted': 0,
+                      'ratecard_revision': self.card.revision}
+            balance = amounts.get(project_id, 0)
+            if totals.total <= 0:
+                values.update(state=db_invoices.FINISHED,
+                              finish_date=self.now)
+                if totals.total < 0:
+                    moves.append((project_id, balances.TOP_UP,
+                                  -totals.total, 'Credit of invoice %d'
+                                  % invoice.id, invoice.id))
+                    amounts[project_id] = balance - totals.total
+            elif self.auto_deduct and balance >= totals.total:
+                moves.append((project_id, balances.TOP_DOWN, totals.total,
+                              'Payment of invoice %d' % invoice.id,
+                              invoice.id))
+                amounts[project_id] = balance - totals.total
+                values.update(state=db_invoices.FINISHED,
+                              finish_date=self.now, deducted=totals.total)
+            issued[invoice.id] = values
+        balances.record_many(self.context, moves, self.now,
+                             caused_by=CAUSED_BY)
+        return issued
 
 
 def _pending_recorded(invoices, changes):
