@@ -183,25 +183,53 @@ def _sums():
             sa.func.sum(TOTALS.c.cost), sa.func.sum(TOTALS.c.running_cost))
 
 
-@main_context_manager.reader
-def by_type(context, project_id=None):
-    """{resource type: (segments, running, cost, running cost)} summed over
-    the in-progress invoices (of one project, or all)."""
-    query = sa.select(TOTALS.c.resource_type, *_sums()).group_by(
-        TOTALS.c.resource_type)
+GROUP_COLUMNS = ('running', 'start', 'stops_at', 'base', 'rate', 'cap',
+                 'billed_before', 'total', 'next_change_at')
+SUM_COLUMNS = ('segments', 'running_segments', 'cost', 'running_cost')
+
+
+def _nulls(columns, types):
+    return [sa.type_coerce(sa.null(), kind).label(name)
+            for name, kind in zip(columns, types)]
+
+
+def _read(session, keys, now, project_id=None):
+    """One statement (one snapshot, whatever the isolation level): the
+    stored sums per ``keys`` (resource type, or project and type), and
+    the growing groups whose rounded total changed by ``now`` (kind
+    'group', their ``keys`` with the group's columns)."""
+    group_types = [GROUPS.c[name].type for name in GROUP_COLUMNS]
+    sum_type = sa.Numeric(precision=38, scale=0)
+    sums = sa.select(sa.literal('sum').label('row_kind'),
+                     *[TOTALS.c[key] for key in keys],
+                     *[value.label(name) for value, name in zip(
+                         _sums(), SUM_COLUMNS)],
+                     *_nulls(GROUP_COLUMNS, group_types)).group_by(
+        *[TOTALS.c[key] for key in keys])
+    due = sa.select(sa.literal('group').label('row_kind'),
+                    *[(INVOICES if key == 'project_id' else GROUPS).c[key]
+                      for key in keys],
+                    *_nulls(SUM_COLUMNS, [sum_type] * len(SUM_COLUMNS)),
+                    *[GROUPS.c[name] for name in GROUP_COLUMNS]).where(
+        GROUPS.c.next_change_at <= now)
+    if 'project_id' in keys or project_id is not None:
+        due = due.join_from(GROUPS, INVOICES,
+                            INVOICES.c.invoice_id == GROUPS.c.invoice_id)
     if project_id is not None:
-        query = query.where(TOTALS.c.project_id == project_id)
-    return {row[0]: tuple(int(value) for value in row[1:])
-            for row in context.session.execute(query)}
+        sums = sums.where(TOTALS.c.project_id == project_id)
+        due = due.where(INVOICES.c.project_id == project_id)
+    return session.execute(sa.union_all(sums, due)).all()
 
 
 @main_context_manager.reader
-def by_project_and_type(context):
-    """[(project_id, resource type, segments, running, cost, running
-    cost)] of the in-progress invoices, in project and type order."""
-    return [(row[0], row[1]) + tuple(int(value) for value in row[2:])
-            for row in context.session.execute(sa.select(
-                TOTALS.c.project_id, TOTALS.c.resource_type,
-                *_sums()).group_by(TOTALS.c.project_id,
-                                   TOTALS.c.resource_type).order_by(
-                TOTALS.c.project_id, TOTALS.c.resource_type))]
+def by_type(context, now, project_id=None):
+    """The stored sums of the in-progress invoices (of one project, or
+    all) per resource type, and their groups due by ``now``: one
+    statement (see _read)."""
+    return _read(context.session, ('resource_type',), now, project_id)
+
+
+@main_context_manager.reader
+def by_project_and_type(context, now):
+    """The same per project and resource type, for every project."""
+    return _read(context.session, ('project_id', 'resource_type'), now)

@@ -1,6 +1,12 @@
 """The overview charts: resources and cost so far in open invoices, read
-from the live totals (rintik.db.live_totals), which each read first
-brings up to date with bounded work:
+from the live totals (rintik.db.live_totals) in one statement, never
+rated on a request: the stored sums as of the last refresh, plus what
+each growing charge group (rintik.rating.live) gained since.
+
+refresh() keeps them current out of band (the monitor's timer,
+rintik.rating.refresher, every [live_totals] refresh_interval seconds;
+``rintik-manage live-totals refresh``), with work bounded by what
+changed since the previous refresh:
 
 - after a price or billing window change (the rating state generation)
   or a change of the [billing] options: every open invoice is re-rated;
@@ -11,7 +17,11 @@ brings up to date with bounded work:
   since are moved forward (rintik.rating.live).
 
 The figures equal the live rating of rintik.rating.invoicing at the
-moment of the read. Refreshes take turns on the live state row.
+moment of the read until a change lands after the last refresh (a usage
+change, a price or window change, an invoice opened or closed, an edge
+of a segment passed): from then until the next refresh, they are the
+figures before that change. Refreshes take turns on the live state
+row.
 """
 
 from rintik.db import bulk
@@ -43,9 +53,11 @@ def _due(status, policy, now):
 
 
 def refresh(context, policy, now):
-    """Bring the live totals up to ``now`` (nothing to do: one query)."""
+    """Bring the live totals up to ``now`` (nothing to do: one query);
+    out of band only, never on a request. What it did: 'all' (rebuilt),
+    'some' or None (nothing to do)."""
     if _due(db_live.status(context), policy, now) is None:
-        return
+        return None
     with main_context_manager.writer.using(context):
         session = context.session
         db_live.lock_state(session)
@@ -53,7 +65,7 @@ def refresh(context, policy, now):
         status = db_live.status(context)
         due = _due(status, policy, now)
         if due is None:
-            return
+            return None
         changes = db_live.pending_changes(session)
         opened = db_live.open_invoices(session)
         if due == 'all':
@@ -73,6 +85,7 @@ def refresh(context, policy, now):
         db_live.set_state(session, status.rating_generation,
                           live.policy_key(policy), status.now_open_count,
                           status.now_open_max_id)
+    return due
 
 
 def _rerate(context, project_ids, policy, now):
@@ -144,13 +157,38 @@ def _advance(session, policy, now):
     db_live.advance(session, moved, deltas)
 
 
+def _at(rows, policy, now, width):
+    """{key: [segments, running, cost, running cost]} of the stored sums
+    (rows of rintik.db.live_totals) with the growth since of each due
+    group added; keys are the first ``width`` columns after the kind."""
+    values = {}
+    for row in rows:
+        key = tuple(row[1:1 + width])
+        if row.row_kind == 'sum':
+            old = values.setdefault(key, [0, 0, 0, 0])
+            for index, value in enumerate((
+                    row.segments, row.running_segments, row.cost,
+                    row.running_cost)):
+                old[index] += int(value)
+    for row in rows:
+        if row.row_kind == 'group':
+            value = values[tuple(row[1:1 + width])]
+            growth = live.group_total(live.stored_group(row), now,
+                                      policy) - row.total
+            value[2] += growth
+            if row.running:
+                value[3] += growth
+    return values
+
+
 def overview(context, policy, now, project_id=None):
     """Per resource type: segments, running segments, cost, running cost
-    of the open invoices (of one project, or all) at ``now``."""
-    refresh(context, policy, now)
-    sums = db_live.by_type(context, project_id)
+    of the open invoices (of one project, or all) at ``now``, as of the
+    last refresh plus the growth of the running charges since (one
+    statement; no rating, no write)."""
+    values = _at(db_live.by_type(context, now, project_id), policy, now, 1)
     empty = (0, 0, 0, 0)
-    values = {kind: sums.get(kind, empty) for kind in TYPES}
+    values = {kind: values.get((kind,), empty) for kind in TYPES}
     return {
         'total_resource': {k: v[0] for k, v in values.items()},
         'active_resource': {k: v[1] for k, v in values.items()},
@@ -163,12 +201,12 @@ def overview(context, policy, now, project_id=None):
 
 def by_project(context, policy, now):
     """[(project_id, resource type, cost, running segments)] of the open
-    invoices at ``now`` (what /metrics exposes)."""
-    refresh(context, policy, now)
-    return [(project_id, kind, live.from_units(cost, policy.currency),
-             running)
-            for project_id, kind, _segments, running, cost, _running_cost
-            in db_live.by_project_and_type(context)]
+    invoices at ``now`` (what /metrics exposes), in project and type
+    order; read like overview()."""
+    values = _at(db_live.by_project_and_type(context, now), policy, now, 2)
+    return [(project_id, kind, live.from_units(value[2], policy.currency),
+             value[1])
+            for (project_id, kind), value in sorted(values.items())]
 
 
 def chart(values, currency, money):
