@@ -38,6 +38,8 @@ from rintik.db import notifications
 from rintik.db import settings as db_settings
 from rintik import exception
 from rintik.metering import facts
+from rintik.rating import invoicing
+from rintik.rating import overview
 from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.rating import settings
@@ -262,6 +264,9 @@ class BillingData(fixtures.Fixture):
                 'short_description': title + ' (short)',
                 'content': '<p>%s</p>' % title, 'event': None,
                 'data': None}], moment)
+        # What the monitor's timer does: the overviews read the result.
+        overview.refresh(context, invoicing.Policy.from_conf(CONF),
+                         datetime.datetime.now(UTC))
 
     def live(self, resource_type, resource_id, project, start, end,
              price_key=None, quantity=1, name=None):

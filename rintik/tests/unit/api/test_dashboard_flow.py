@@ -19,6 +19,8 @@ import webob
 from rintik.api import app
 from rintik import context
 from rintik.db import notifications
+from rintik.rating import invoicing
+from rintik.rating import overview
 from rintik.rating import rollover
 from rintik.tests import base
 from rintik.tests.unit.api import fixtures
@@ -162,6 +164,13 @@ class DashboardClientTestCase(base.TestCase):
         """The hourly invoice-rollover, run now."""
         rollover.run(context.get_admin_context(), self.conf,
                      datetime.datetime.now(datetime.timezone.utc))
+        self.monitor_timer()
+
+    def monitor_timer(self):
+        """The monitor's live totals refresh, run now."""
+        overview.refresh(context.get_admin_context(),
+                         invoicing.Policy.from_conf(self.conf),
+                         datetime.datetime.now(datetime.timezone.utc))
 
 
 class DashboardFlowTestCase(DashboardClientTestCase):
@@ -585,4 +594,5 @@ class DashboardFlowTestCase(DashboardClientTestCase):
         self.notifications_panel()
         self.admin_overview()
         self.late_snapshot(january_id)
+        self.monitor_timer()
         self.project_panels(january_id)
