@@ -14,6 +14,7 @@ STATE = models.LiveState.__table__
 INVOICES = models.LiveInvoice.__table__
 TOTALS = models.LiveTotal.__table__
 GROUPS = models.LiveGroup.__table__
+TYPE_TOTALS = models.LiveTypeTotal.__table__
 CHANGES = models.UsageChange.__table__
 ROW_ID = 1
 
@@ -98,9 +99,10 @@ def expired_projects(session, now):
 
 
 def forget(session, project_ids=None):
-    """Drop the figures of the projects (of all when None)."""
+    """Drop the figures of the projects (of all when None, the sums per
+    type too)."""
     if project_ids is None:
-        for table in (GROUPS, TOTALS, INVOICES):
+        for table in (GROUPS, TOTALS, INVOICES, TYPE_TOTALS):
             session.execute(table.delete())
         return
     for chunk in bulk.chunks(sorted(project_ids)):
@@ -112,8 +114,54 @@ def forget(session, project_ids=None):
             INVOICES.c.project_id.in_(chunk)))
 
 
+def sums_of(session, project_ids):
+    """{resource type: [segments, running, cost, running cost]} of the
+    stored figures of the projects."""
+    sums = {}
+    for chunk in bulk.chunks(sorted(project_ids)):
+        for row in session.execute(sa.select(
+                TOTALS.c.resource_type, *_sums()).where(
+                TOTALS.c.project_id.in_(chunk)).group_by(
+                TOTALS.c.resource_type)):
+            add_sums(sums, row[0], [int(value) for value in row[1:]])
+    return sums
+
+
+def add_sums(sums, kind, values, sign=1):
+    """Add ``values`` (times ``sign``) to ``sums[kind]``."""
+    old = sums.setdefault(kind, [0, 0, 0, 0])
+    for index, value in enumerate(values):
+        old[index] += sign * value
+
+
+def add_to_type_totals(session, deltas):
+    """Add {resource type: [segments, running, cost, running cost]} to
+    the sums per type."""
+    deltas = {kind: values for kind, values in deltas.items() if any(values)}
+    if not deltas:
+        return
+    present = set(session.execute(sa.select(
+        TYPE_TOTALS.c.resource_type)).scalars())
+    missing = sorted(set(deltas) - present)
+    if missing:
+        session.execute(TYPE_TOTALS.insert(), [
+            {'resource_type': kind, 'segments': 0, 'running': 0, 'cost': 0,
+             'running_cost': 0} for kind in missing])
+    session.execute(TYPE_TOTALS.update().where(
+        TYPE_TOTALS.c.resource_type == sa.bindparam('kind')).values(
+        segments=TYPE_TOTALS.c.segments + sa.bindparam('d_segments'),
+        running=TYPE_TOTALS.c.running + sa.bindparam('d_running'),
+        cost=TYPE_TOTALS.c.cost + sa.bindparam('d_cost'),
+        running_cost=TYPE_TOTALS.c.running_cost + sa.bindparam(
+            'd_running_cost')), [
+        {'kind': kind, 'd_segments': values[0], 'd_running': values[1],
+         'd_cost': values[2], 'd_running_cost': values[3]}
+        for kind, values in sorted(deltas.items())])
+
+
 def store(session, figures_list):
-    """Insert the Figures of invoices (rintik.rating.live)."""
+    """Insert the Figures of invoices (rintik.rating.live); returns what
+    they add up to per type, as sums_of does."""
     invoices, totals, groups = [], [], []
     for figures in figures_list:
         invoices.append({'invoice_id': figures.invoice_id,
@@ -131,6 +179,12 @@ def store(session, figures_list):
                         (GROUPS, groups)):
         if rows:
             session.execute(table.insert(), rows)
+    sums = {}
+    for row in totals:
+        add_sums(sums, row['resource_type'], [
+            row['segments'], row['running'], row['cost'],
+            row['running_cost']])
+    return sums
 
 
 def group_row(group):
@@ -197,15 +251,24 @@ def _read(session, keys, now, project_id=None):
     """One statement (one snapshot, whatever the isolation level): the
     stored sums per ``keys`` (resource type, or project and type), and
     the growing groups whose rounded total changed by ``now`` (kind
-    'group', their ``keys`` with the group's columns)."""
+    'group', their ``keys`` with the group's columns). The sums over
+    every project come from the sums per type."""
     group_types = [GROUPS.c[name].type for name in GROUP_COLUMNS]
     sum_type = sa.Numeric(precision=38, scale=0)
-    sums = sa.select(sa.literal('sum').label('row_kind'),
-                     *[TOTALS.c[key] for key in keys],
-                     *[value.label(name) for value, name in zip(
-                         _sums(), SUM_COLUMNS)],
-                     *_nulls(GROUP_COLUMNS, group_types)).group_by(
-        *[TOTALS.c[key] for key in keys])
+    if keys == ('resource_type',) and project_id is None:
+        sums = sa.select(sa.literal('sum').label('row_kind'),
+                         TYPE_TOTALS.c.resource_type,
+                         *[TYPE_TOTALS.c[name].label(label) for name, label
+                           in zip(('segments', 'running', 'cost',
+                                   'running_cost'), SUM_COLUMNS)],
+                         *_nulls(GROUP_COLUMNS, group_types))
+    else:
+        sums = sa.select(sa.literal('sum').label('row_kind'),
+                         *[TOTALS.c[key] for key in keys],
+                         *[value.label(name) for value, name in zip(
+                             _sums(), SUM_COLUMNS)],
+                         *_nulls(GROUP_COLUMNS, group_types)).group_by(
+            *[TOTALS.c[key] for key in keys])
     due = sa.select(sa.literal('group').label('row_kind'),
                     *[(INVOICES if key == 'project_id' else GROUPS).c[key]
                       for key in keys],

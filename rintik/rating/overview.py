@@ -67,19 +67,21 @@ def refresh(context, policy, now):
         if due is None:
             return None
         changes = db_live.pending_changes(session)
-        opened = db_live.open_invoices(session)
         if due == 'all':
             db_live.forget(session)
-            stale = set(opened.values())
+            stale = set(db_live.open_invoices(session).values())
+            sums = {}
         else:
-            covered = db_live.covered_invoices(session)
             stale = {project_id for _id, project_id in changes}
-            stale |= {opened.get(invoice_id, covered.get(invoice_id))
-                      for invoice_id in set(opened) ^ set(covered)}
+            stale |= _opened_or_closed(session, status)
             stale |= db_live.expired_projects(session, now)
+            sums = {}
+            for kind, values in db_live.sums_of(session, stale).items():
+                db_live.add_sums(sums, kind, values, -1)
             db_live.forget(session, stale)
-            _advance(session, policy, now)
-        _rerate(context, sorted(stale), policy, now)
+            _advance(session, policy, now, sums)
+        _rerate(context, sorted(stale), policy, now, sums)
+        db_live.add_to_type_totals(session, sums)
         db_live.mark_applied(session, [change_id for change_id, _p
                                        in changes])
         db_live.set_state(session, status.rating_generation,
@@ -88,17 +90,33 @@ def refresh(context, policy, now):
     return due
 
 
-def _rerate(context, project_ids, policy, now):
-    """Rate the open invoices of the projects at ``now`` and store their
-    figures; one rate card and window load for all."""
+def _opened_or_closed(session, status):
+    """Projects whose in-progress invoices were opened or closed since
+    the last refresh (invoice ids only grow: the same count and newest
+    id is the same set)."""
+    if ((status.open_count, status.open_max_id) ==
+            (status.now_open_count, status.now_open_max_id)):
+        return set()
+    opened = db_live.open_invoices(session)
+    covered = db_live.covered_invoices(session)
+    return {opened.get(invoice_id, covered.get(invoice_id))
+            for invoice_id in set(opened) ^ set(covered)}
+
+
+def _rerate(context, project_ids, policy, now, sums):
+    """Rate the open invoices of the projects at ``now``, store their
+    figures and add them to ``sums`` (per type); one rate card and
+    window load for all."""
     if not project_ids:
         return
     windows = invoicing.windows_of(context)
     card = ratecard.RateCard.load(context)
     cards = {}
     for chunk in bulk.chunks(project_ids, CHUNK):
-        db_live.store(context.session, list(_figures(
-            context, chunk, windows, card, cards, policy, now)))
+        for kind, values in db_live.store(context.session, list(_figures(
+                context, chunk, windows, card, cards, policy,
+                now))).items():
+            db_live.add_sums(sums, kind, values)
 
 
 def _figures(context, project_ids, windows, card, cards, policy, now):
@@ -142,14 +160,17 @@ def _figures(context, project_ids, windows, card, cards, policy, now):
                            windows, card, now, policy)
 
 
-def _advance(session, policy, now):
-    """Move the growing groups whose rounded total changed by ``now``."""
+def _advance(session, policy, now, sums):
+    """Move the growing groups whose rounded total changed by ``now``,
+    adding what they gained to ``sums`` (per type)."""
     moved, deltas = {}, {}
     for row in db_live.due_groups(session, now):
         group = live.stored_group(row)
         group.total = live.group_total(group, now, policy)
         moved[row.id] = (group.total, live.next_change(group, policy))
         delta = group.total - row.total
+        db_live.add_sums(sums, row.resource_type,
+                         (0, 0, delta, delta if row.running else 0))
         cost, running = deltas.get((row.invoice_id, row.resource_type),
                                    (0, 0))
         deltas[(row.invoice_id, row.resource_type)] = (
