@@ -202,28 +202,31 @@ def due_groups(session, now):
         GROUPS.c.next_change_at <= now).order_by(GROUPS.c.id)).all()
 
 
-def advance(session, groups, deltas):
-    """Store moved groups ({id: (total, next_change_at)}) and add
-    ``deltas`` ({(invoice_id, type): (cost, running_cost)}) to the
-    totals, in whole minor units."""
-    if groups:
-        session.execute(GROUPS.update().where(
-            GROUPS.c.id == sa.bindparam('group_id')).values(
-            total=sa.bindparam('new_total'),
-            next_change_at=sa.bindparam('next_at')), [
-            {'group_id': group_id, 'new_total': total, 'next_at': next_at}
-            for group_id, (total, next_at) in sorted(groups.items())])
-    if deltas:
-        session.execute(TOTALS.update().where(
-            TOTALS.c.invoice_id == sa.bindparam('invoice'),
-            TOTALS.c.resource_type == sa.bindparam('kind')).values(
-            cost=TOTALS.c.cost + sa.bindparam('cost_delta'),
-            running_cost=TOTALS.c.running_cost + sa.bindparam(
-                'running_delta')), [
-            {'invoice': invoice_id, 'kind': kind, 'cost_delta': cost,
-             'running_delta': running}
-            for (invoice_id, kind), (cost, running) in sorted(
-                deltas.items())])
+def advance(session, rows, moved, deltas):
+    """Store the moved groups of ``rows`` (due ones; ``moved`` is {id:
+    (total, next_change_at)}) and add ``deltas`` ({(invoice_id, type):
+    (cost, running_cost)}, whole minor units) to the totals: rows are
+    deleted and inserted again, a few statements per chunk whatever
+    their number."""
+    for chunk in bulk.chunks([row for row in rows if row.id in moved]):
+        session.execute(GROUPS.delete().where(GROUPS.c.id.in_(
+            [row.id for row in chunk])))
+        session.execute(GROUPS.insert(), [
+            dict(row._mapping, total=moved[row.id][0],
+                 next_change_at=moved[row.id][1]) for row in chunk])
+    deltas = {key: value for key, value in deltas.items() if any(value)}
+    for chunk in bulk.chunks(sorted({key[0] for key in deltas})):
+        changed = [row for row in session.execute(sa.select(TOTALS).where(
+            TOTALS.c.invoice_id.in_(chunk))).all()
+            if (row.invoice_id, row.resource_type) in deltas]
+        session.execute(TOTALS.delete().where(TOTALS.c.id.in_(
+            [row.id for row in changed])))
+        session.execute(TOTALS.insert(), [
+            dict(row._mapping,
+                 cost=row.cost + deltas[row.invoice_id, row.resource_type][0],
+                 running_cost=row.running_cost + deltas[
+                     row.invoice_id, row.resource_type][1])
+            for row in changed])
 
 
 def set_state(session, generation, policy, open_count, open_max_id):

@@ -164,7 +164,8 @@ def _advance(session, policy, now, sums):
     """Move the growing groups whose rounded total changed by ``now``,
     adding what they gained to ``sums`` (per type)."""
     moved, deltas = {}, {}
-    for row in db_live.due_groups(session, now):
+    rows = db_live.due_groups(session, now)
+    for row in rows:
         group = live.stored_group(row)
         group.total = live.group_total(group, now, policy)
         moved[row.id] = (group.total, live.next_change(group, policy))
@@ -175,7 +176,7 @@ def _advance(session, policy, now, sums):
                                    (0, 0))
         deltas[(row.invoice_id, row.resource_type)] = (
             cost + delta, running + (delta if row.running else 0))
-    db_live.advance(session, moved, deltas)
+    db_live.advance(session, rows, moved, deltas)
 
 
 def _at(rows, policy, now, width):

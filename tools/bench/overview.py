@@ -17,10 +17,11 @@ For each size (one child process each, ``--projects N`` runs one):
    (``open_current_invoices``, as enable_billing does);
 3. builds the live totals out of band, as the monitor's timer does after
    a price change (``rintik.rating.overview.refresh``), and times it;
-   times three reads of the /metrics open-invoice figures (what a
-   re-read costs every [api] metrics_cache_seconds);
 4. starts the monitor's refresh timer in a child process (every
    ``--refresh-interval`` seconds, as ``[live_totals] refresh_interval``),
+   times three reads of the /metrics open-invoice figures (what a
+   re-read costs every [api] metrics_cache_seconds), waits until the
+   timer has caught up with the growing charges (the steady state),
    sends ``--requests`` sequential requests of each endpoint (project
    overviews round-robin over the projects), ``GET /`` and ``GET
    /healthcheck``, interleaved (/metrics on every ``--metrics-every``-th
@@ -59,6 +60,20 @@ def write_conf(workdir, database, args):
                      'auth_strategy = noauth\nmetrics_cache_seconds = %d\n'
                      % (database.url, args.metrics_cache))
     return path
+
+
+def caught_up(context):
+    """Wait until the refresh timer has moved every growing group whose
+    total changed more than 2 s ago (the steady state); seconds waited."""
+    from rintik.db import live_totals as db_live
+
+    began = time.monotonic()
+    while True:
+        moment = db_live.status(context).next_change_at
+        if moment is None or moment > datetime.datetime.now(UTC) - \
+                datetime.timedelta(seconds=2):
+            return time.monotonic() - began
+        time.sleep(0.5)
 
 
 def refresh_loop(conf_file, interval, seconds):
@@ -148,6 +163,9 @@ def measure(args):
                      datetime.datetime.now(UTC))
     print('live totals built out of band in %.1f s' % (
         time.monotonic() - began), flush=True)
+    timer = subprocess.Popen([sys.executable, __file__, '--refresh-loop',
+                              conf_file, '--refresh-interval',
+                              str(args.refresh_interval)])
     reads = []
     for _number in range(3):
         began = time.perf_counter()
@@ -156,9 +174,7 @@ def measure(args):
     print('/metrics open-invoice figures read: %s ms (%d bytes), every %d '
           's at most' % (' '.join('%.0f' % value for value in reads),
                          len(text), args.metrics_cache), flush=True)
-    timer = subprocess.Popen([sys.executable, __file__, '--refresh-loop',
-                              conf_file, '--refresh-interval',
-                              str(args.refresh_interval)])
+    print('timer caught up in %.1f s' % caught_up(context), flush=True)
     kinds = [('GET /', lambda n: '/'),
              ('GET /healthcheck', lambda n: '/healthcheck')]
     kinds += [('admin_overview/%s' % chart,
