@@ -19,6 +19,7 @@ from prometheus_client import utils as prometheus_utils
 from rintik import conf
 from rintik import context as rintik_context
 from rintik.db import counters
+from rintik.db.engine import main_context_manager
 from rintik.db import queries
 from rintik.db import rating_state
 from rintik.rating import invoicing
@@ -216,5 +217,7 @@ def exposition(context):
     open invoices."""
     registry = core.CollectorRegistry(auto_describe=False)
     registry.register(_Scrape(context))
-    return prometheus_exposition.generate_latest(registry) + \
-        open_invoice_metrics(context).encode()
+    # One reader transaction for every collector's query.
+    with main_context_manager.reader.using(context):
+        text = prometheus_exposition.generate_latest(registry)
+    return text + open_invoice_metrics(context).encode()
