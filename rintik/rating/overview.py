@@ -194,7 +194,7 @@ def _at(rows, policy, now, width):
                 old[index] += int(value)
     for row in rows:
         if row.row_kind == 'group':
-            value = values[tuple(row[1:1 + width])]
+            value = values.setdefault(tuple(row[1:1 + width]), [0, 0, 0, 0])
             growth = live.group_total(live.stored_group(row), now,
                                       policy) - row.total
             value[2] += growth
