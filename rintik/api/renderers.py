@@ -4,20 +4,20 @@ import datetime
 import decimal
 import json
 
-from rintik.api import utils
+from rintik.rating import views
 
 
 def _encode(value):
     if isinstance(value, datetime.datetime):
-        return utils.isotime(value)
+        return views.iso(value)
     if isinstance(value, decimal.Decimal):
         return format(value, 'f')
     raise TypeError('%s is not JSON serialisable' % type(value).__name__)
 
 
 def dumps(value):
-    """``value`` as JSON: datetimes as ISO 8601 UTC with Z, decimals as
-    strings (never through a binary float)."""
+    """``value`` as JSON: datetimes in the API's one format (views.iso),
+    decimals as strings (never through a binary float)."""
     return json.dumps(value, default=_encode)
 
 

@@ -1,5 +1,5 @@
 """Helpers every controller uses: request bodies, query parameters,
-datetimes, policy and project scope."""
+datetime inputs, policy and project scope."""
 
 import datetime
 import decimal
@@ -13,6 +13,7 @@ import pecan
 from rintik.api import errors
 from rintik.common import policy
 from rintik import exception
+from rintik.rating import views
 
 MAX_LIMIT = 1000
 NON_FIELD_ERRORS = 'non_field_errors'
@@ -160,13 +161,6 @@ def pagination(limit=None, marker=None):
     return int(limit), marker or None
 
 
-def isotime(value):
-    """A datetime as ISO 8601 UTC with Z; a naive one is taken as UTC."""
-    if value.tzinfo is not None:
-        value = value.astimezone(datetime.timezone.utc)
-    return value.replace(tzinfo=None).isoformat() + 'Z'
-
-
 def parse_datetime(value, field):
     """An ISO 8601 input as an aware UTC datetime; no zone means UTC.
     400 naming ``field`` for anything else, or a moment outside
@@ -181,8 +175,8 @@ def parse_datetime(value, field):
             {field: ['Enter a valid ISO 8601 datetime.']})
     if not EARLIEST <= parsed <= LATEST:
         raise errors.InvalidFields({field: [
-            'Enter a datetime from %s to %s.' % (isotime(EARLIEST),
-                                                 isotime(LATEST))]})
+            'Enter a datetime from %s to %s.' % (views.iso(EARLIEST),
+                                                 views.iso(LATEST))]})
     return parsed
 
 

@@ -4,6 +4,7 @@ closed periods whose usage changed after they were invoiced."""
 import dataclasses
 import datetime
 import decimal
+import hashlib
 
 from rintik.billing import charges
 from rintik.billing import invoice as invoice_maths
@@ -208,10 +209,31 @@ def _stored_line(row):
                 adjusted_invoice_id=row.adjusted_invoice_id)
 
 
+# Segments of an in-progress invoice exist only when read: their ids are
+# negative (a stored segment's id never is) and of at most 52 bits (exact
+# for a client that reads JSON numbers as doubles).
+LIVE_ID_BITS = 52
+
+
+def live_segment_id(invoice_id, line):
+    """The id of a segment of an in-progress invoice: a negative integer
+    derived from what identifies it (its invoice, its resource, price key
+    and quantity, its start, and the invoice an adjustment adjusts), so
+    that it stays the same across reads, whatever else changes, until the
+    segment itself does, and is never the id of a stored segment."""
+    identity = repr((invoice_id, line.resource_type, line.resource_id,
+                     line.price_key, str(line.quantity),
+                     line.start.astimezone(datetime.timezone.utc).isoformat(),
+                     line.adjustment, line.adjusted_invoice_id))
+    digest = hashlib.sha256(identity.encode('utf-8')).digest()
+    return -1 - (int.from_bytes(digest[:8], 'big') >> (64 - LIVE_ID_BITS))
+
+
 def invoice_lines(context, invoice, policy, now):
-    """(lines, segment ids) of an invoice: frozen ones once issued; rated
-    live while in progress, numbered in order, the project's pending
-    adjustments on its oldest in-progress invoice only."""
+    """(lines, segment ids) of an invoice: frozen ones with their stored
+    ids once issued; rated live while in progress, with the ids of
+    live_segment_id and the project's pending adjustments on its oldest
+    in-progress invoice only."""
     if invoice.state != db_invoices.IN_PROGRESS:
         rows = db_invoices.segments_of(context, invoice.id)
         return [_stored_line(row) for row in rows], [row.id for row in rows]
@@ -230,4 +252,4 @@ def invoice_lines(context, invoice, policy, now):
     if changes and invoice.period_start == oldest_open:
         lines += [adjustment.line for adjustment in adjustments(
             context, project_id, invoices, changes, windows, policy)]
-    return lines, list(range(1, len(lines) + 1))
+    return lines, [live_segment_id(invoice.id, line) for line in lines]

@@ -10,6 +10,7 @@ from rintik.db import ratecard as db_ratecard
 from rintik.db import rating_state
 from rintik import exception
 from rintik.rating import ratecard
+from rintik.rating import views
 
 KINDS = ('flavor', 'volume', 'floating_ip', 'router', 'snapshot', 'image')
 KEYED = {'flavor': 'flavor_id', 'volume': 'volume_type_id'}
@@ -109,7 +110,7 @@ def check_effective_from(context, effective_from):
     if floor is not None and effective_from < floor:
         raise exception.Invalid(
             'effective_from must not be before %s, the end of the newest '
-            'issued invoice period.' % floor.strftime('%Y-%m-%dT%H:%M:%SZ'),
+            'issued invoice period.' % views.iso(floor),
             field='effective_from')
     return effective_from
 

@@ -1,4 +1,6 @@
-"""Invoices, segments and prices as the dashboard contract spells them."""
+"""Invoices, segments and prices as the dashboard contract spells them,
+with the API's one datetime format (``iso``), which every serialiser and
+error message of the API uses."""
 
 import datetime
 import decimal
@@ -18,11 +20,15 @@ ARRAYS = {
 
 
 def iso(moment):
-    """ISO 8601 UTC with Z, or None."""
+    """The API's one datetime format (dashboard-api.md), or None: ISO
+    8601 in UTC with six fraction digits and ``Z``, e.g.
+    ``2026-11-25T09:10:50.903005Z``. A naive datetime is taken as UTC."""
     if moment is None:
         return None
-    return moment.astimezone(datetime.timezone.utc).strftime(
-        '%Y-%m-%dT%H:%M:%S.%fZ')
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.timezone.utc)
+    return moment.replace(tzinfo=None).isoformat(
+        timespec='microseconds') + 'Z'
 
 
 def money_text(amount, currency):

@@ -6,6 +6,7 @@ so a test can assert the exact requests. Listings page (``page_size``)
 with next links and markers as the real services do."""
 
 import http.server
+import itertools
 import json
 import threading
 import urllib.parse
@@ -40,11 +41,13 @@ PROJECT_FILTERS = ('project_id', 'tenant_id', 'owner')
 
 
 class FakeOpenStack(fixtures.Fixture):
-    """The cloud: ``resources[collection][id]`` are dicts (with their
-    project in ``project_id``); ``requests`` lists (method, path, query,
-    body) of every call made; ``fail[(method, path)] = n`` makes the next
-    n such calls answer 500. ``roles`` are the token's roles. Listings
-    return at most ``page_size`` items a page; a page after the first of a
+    """The cloud: ``resources[collection]`` maps ids to dicts (with their
+    project in ``project_id``), in listing order; any mapping will do,
+    e.g. one that builds its items when asked. ``requests`` lists
+    (method, path, query, body) of every call made; ``fail[(method,
+    path)] = n`` makes the next n such calls answer 500. ``roles`` are the
+    token's roles. Listings return at most the ``limit`` asked for and at
+    most ``page_size`` items a page; a page after the first of a
     path in ``broken_paging`` answers 500; a collection in
     ``own_project_only`` lists only the token's project (as a service
     that ignores all_projects does)."""
@@ -82,8 +85,14 @@ class FakeOpenStack(fixtures.Fixture):
     def add(self, collection, resource_id, project_id, **fields):
         resource = dict(fields, id=resource_id, project_id=project_id,
                         tenant_id=project_id)
+        # Where each service states the owner to an admin.
         if collection == 'images':
             resource['owner'] = project_id
+        elif collection == 'volumes':
+            resource['os-vol-tenant-attr:tenant_id'] = project_id
+        elif collection == 'snapshots':
+            resource['os-extended-snapshot-attributes:project_id'] = \
+                project_id
         self.resources[collection][resource_id] = resource
         return resource
 
@@ -221,19 +230,29 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _list(self, collection, items, query):
         cloud = self.cloud
-        listed = [item for item in items.values() if _matches(item, query)
-                  and (collection not in cloud.own_project_only or
-                       item['project_id'] == ADMIN_PROJECT)]
         path = urllib.parse.urlsplit(self.path).path
+        ids = list(items)
+        start = 0
         marker = query.get('marker')
         if marker is not None:
             if path.rstrip('/') in cloud.broken_paging:
                 return self._reply(500, {'error': {'message': 'paging'}})
-            ids = [item['id'] for item in listed]
-            listed = listed[ids.index(marker) + 1:] if marker in ids else []
-        limit = int(query.get('limit') or cloud.page_size or 0)
+            start = ids.index(marker) + 1 if marker in items else len(ids)
+        # A service serves at most its own page size, whatever the limit
+        # asked for.
+        limit = min(int(query.get('limit') or 0) or len(ids) + 1,
+                    cloud.page_size or len(ids) + 1)
+        listed = []
+        for resource_id in itertools.islice(ids, start, None):
+            item = items[resource_id]
+            if _matches(item, query) and (
+                    collection not in cloud.own_project_only or
+                    item['project_id'] == ADMIN_PROJECT):
+                listed.append(item)
+                if len(listed) > limit:
+                    break
         document = {collection: listed}
-        if limit and len(listed) > limit:
+        if len(listed) > limit:
             document[collection] = listed[:limit]
             href = '%s%s?%s' % (cloud.url, path, urllib.parse.urlencode(
                 dict(query, marker=listed[limit - 1]['id'], limit=limit)))

@@ -1,4 +1,7 @@
-"""The scratch MariaDB database every benchmark creates, fills and drops."""
+"""The scratch database (MariaDB, or a SQLite file) every benchmark
+creates, fills and drops."""
+
+import os
 
 import pymysql
 
@@ -49,3 +52,19 @@ def insert(connection, table, rows):
     """Bulk-insert ``rows`` into ``table`` (SQLAlchemy core) in batches."""
     for index in range(0, len(rows), INSERT_BATCH):
         connection.execute(table.insert(), rows[index:index + INSERT_BATCH])
+
+
+class SQLiteDatabase:
+    """A SQLite file of its own in ``directory`` (the same interface as
+    Database, for benchmarks that default to SQLite)."""
+
+    def __init__(self, directory, name):
+        self.name = os.path.join(directory, name + '.sqlite')
+        self.url = 'sqlite:///%s' % self.name
+
+    def recreate(self):
+        self.drop()
+
+    def drop(self):
+        if os.path.exists(self.name):
+            os.unlink(self.name)

@@ -310,16 +310,17 @@ def outcome(engine):
 # Timed runs
 
 
-def timed(command, log):
-    """Run ``command``; (seconds, CPU seconds, peak RSS in bytes, exit
-    status).
+def timed(command, log, errors=subprocess.STDOUT):
+    """Run ``command`` with its output to ``log`` (its errors too unless
+    ``errors`` names another file); (seconds, CPU seconds, peak RSS in
+    bytes, exit status).
 
     CPU seconds (user + system) and the peak RSS are the kernel's figures
     for that very child (``wait4`` rusage; ru_maxrss is its high-water mark
     in KiB on Linux), not sampled values.
     """
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, stdout=log, stderr=errors)
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.monotonic() - started
     process.returncode = os.waitstatus_to_exitcode(status)

@@ -12,6 +12,7 @@ from rintik.common.policies import price
 from rintik.common.policies import project
 from rintik.common.policies import setting
 from rintik.common.policies import usage
+from rintik.common.policies import version
 
 
 def list_rules():
@@ -26,4 +27,5 @@ def list_rules():
         balance.list_rules(),
         usage.list_rules(),
         metrics.list_rules(),
+        version.list_rules(),
     )

@@ -332,8 +332,9 @@ class MoneyRaceTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
         else:
             self.assertIsInstance(added, exception.Invalid)
             self.assertEqual(
-                'effective_from must not be before 2026-02-01T00:00:00Z, '
-                'the end of the newest issued invoice period.', str(added))
+                'effective_from must not be before '
+                '2026-02-01T00:00:00.000000Z, the end of the newest issued '
+                'invoice period.', str(added))
             self.assertEqual(D('744.00'), january.total)
 
     # Billing windows -----------------------------------------------------

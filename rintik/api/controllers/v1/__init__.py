@@ -20,6 +20,7 @@ from rintik.api.controllers.v1 import overview
 from rintik.api.controllers.v1 import price
 from rintik.api.controllers.v1 import settings
 from rintik.api.controllers.v1 import usage
+from rintik.api import utils
 
 
 def version(host_url):
@@ -42,4 +43,5 @@ class ApiController(base.Controller):
 
     @pecan.expose('json')
     def get_all(self):
+        utils.authorize('rintik:version:get')
         return version(pecan.request.application_url)

@@ -42,7 +42,7 @@ def transaction_object(row):
         'amount_currency': common.currency(),
         'action': row.action,
         'description': row.description,
-        'created_at': utils.isotime(row.created_at),
+        'created_at': views.iso(row.created_at),
     }
 
 

@@ -27,7 +27,7 @@ def notification_object(context, row):
         'content': row.content,
         'sent_status': row.sent_status,
         'is_read': row.is_read,
-        'created_at': utils.isotime(row.created_at),
+        'created_at': views.iso(row.created_at),
         'recipient': row.recipient,
     }
 

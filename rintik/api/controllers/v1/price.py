@@ -32,13 +32,13 @@ def price_object(key, version):
     currency = common.currency()
     body = {
         'id': key.id,
-        'created_at': utils.isotime(key.created_at),
-        'updated_at': utils.isotime(key.updated_at),
+        'created_at': views.iso(key.created_at),
+        'updated_at': views.iso(key.updated_at),
         'hourly_price': views.price_text(version.hourly, currency),
         'hourly_price_currency': currency,
         'monthly_price': views.price_text(version.monthly, currency),
         'monthly_price_currency': currency,
-        'effective_from': utils.isotime(version.effective_from),
+        'effective_from': views.iso(version.effective_from),
         'ended': version.ended,
     }
     if key.kind in prices.KEYED:

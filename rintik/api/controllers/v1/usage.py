@@ -5,6 +5,7 @@ import pecan
 from rintik.api.controllers import base
 from rintik.api import utils
 from rintik.rating import unpriced
+from rintik.rating import views
 
 
 def usage_object(row):
@@ -14,8 +15,8 @@ def usage_object(row):
         'project_id': row.project_id,
         'price_key': row.price_key,
         'quantity': str(row.quantity),
-        'start': utils.isotime(row.start),
-        'end': utils.isotime(row.end) if row.end else None,
+        'start': views.iso(row.start),
+        'end': views.iso(row.end),
     }
 
 

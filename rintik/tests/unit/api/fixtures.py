@@ -1,17 +1,23 @@
 """Fixtures of the API tests, for gabbi YAML files and Python tests.
 
 ``APIFixture`` gives a fresh configuration (auth_strategy keystone), an
-empty database built by migrations and three Keystone tokens, validated
+empty database built by migrations and five Keystone tokens, validated
 by keystonemiddleware through its AuthTokenFixture:
 
 - ``admin-token``: role admin in project ``admin-project``;
 - ``member-a-token``: roles member and reader in ``project-a``;
+- ``reader-a-token``: role reader in ``project-a``;
+- ``member-b-token``: roles member and reader in ``project-b``;
 - ``reader-b-token``: role reader in ``project-b``.
 
 A gabbi file names it under ``fixtures:``; ``setup_app`` is the
 intercepted application. ``IDRFixture`` makes the deployment currency IDR
 (as on the dashboard); ``BillingDataFixture`` (after APIFixture) seeds the
-billing record described in ``BillingData``.
+billing record described in ``BillingData``. ``NoAuthFixture`` switches
+to the development ``noauth`` strategy. ``ClockFixture`` stops the
+API's clock at ``CLOCK``; ``CronFixture`` mounts ``CronController``, which
+runs the cron jobs a flow needs at that moment, and an SMTP server for
+``notification send``.
 """
 
 import datetime
@@ -27,6 +33,7 @@ import pecan
 from rintik.api import app
 from rintik.api.controllers import base
 from rintik.api.controllers import v1
+from rintik.api.controllers.v1 import common as v1_common
 from rintik.api import utils
 from rintik.common import policy
 from rintik import conf
@@ -38,17 +45,21 @@ from rintik.db import notifications
 from rintik.db import settings as db_settings
 from rintik import exception
 from rintik.metering import facts
+from rintik.notify import outbox
 from rintik.rating import invoicing
 from rintik.rating import overview
 from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.rating import settings
 from rintik.tests import fixtures as rintik_fixtures
+from rintik.tests import smtp_server
 
 CONF = conf.CONF
 
 ADMIN_TOKEN = 'admin-token'
 MEMBER_A_TOKEN = 'member-a-token'
+READER_A_TOKEN = 'reader-a-token'
+MEMBER_B_TOKEN = 'member-b-token'
 READER_B_TOKEN = 'reader-b-token'
 ADMIN_PROJECT = 'admin-project'
 PROJECT_A = 'project-a'
@@ -57,6 +68,8 @@ PROJECT_B = 'project-b'
 TOKENS = (
     (ADMIN_TOKEN, 'admin-user', ADMIN_PROJECT, ['admin']),
     (MEMBER_A_TOKEN, 'member-a-user', PROJECT_A, ['member', 'reader']),
+    (READER_A_TOKEN, 'reader-a-user', PROJECT_A, ['reader']),
+    (MEMBER_B_TOKEN, 'member-b-user', PROJECT_B, ['member', 'reader']),
     (READER_B_TOKEN, 'reader-b-user', PROJECT_B, ['reader']),
 )
 
@@ -140,6 +153,41 @@ class EchoController(base.Controller):
         raise RuntimeError('secret=%s' % echo_id)
 
 
+class CronController(base.Controller):
+    """Test only, mounted at /api/cron/ by CronFixture: the cron jobs a
+    dashboard flow waits for, run now (as an admin of the deployment,
+    not as the caller): ``POST rollover/`` is ``invoice-rollover``,
+    ``POST notification_send/`` is ``notification send`` and answers
+    ``{"sent": n, "failed": n}``; ``POST live_totals/`` is the monitor's
+    live totals refresh."""
+
+    _custom_actions = {'rollover': ['POST'], 'notification_send': ['POST'],
+                       'live_totals': ['POST']}
+
+    @pecan.expose('json')
+    def rollover(self):
+        rollover.run(rintik_context.get_admin_context(), CONF,
+                     v1_common.now())
+        return {'status': 'success'}
+
+    @pecan.expose('json')
+    def live_totals(self):
+        overview.refresh(rintik_context.get_admin_context(),
+                         invoicing.Policy.from_conf(CONF), v1_common.now())
+        return {'status': 'success'}
+
+    @pecan.expose('json')
+    def notification_send(self):
+        summary = outbox.send_pending(rintik_context.get_admin_context(),
+                                      CONF, v1_common.now())
+        return {'sent': summary.sent, 'failed': summary.failed}
+
+
+# The moment the API's clock shows under ClockFixture: April is in
+# progress, January to March can be issued.
+CLOCK = datetime.datetime(2026, 4, 15, 12, tzinfo=datetime.timezone.utc)
+
+
 class _Gabbi(gabbi_fixture.GabbiFixture):
     """Runs the fixtures.Fixture of make_fixture() around one gabbi
     file."""
@@ -159,6 +207,51 @@ class APIFixture(_Gabbi):
 
     def make_fixture(self):
         return ApiEnvironment()
+
+
+class ClockFixture(_Gabbi):
+    """The API's clock (controllers' ``common.now``) shows ``CLOCK``."""
+
+    def make_fixture(self):
+        return fixtures.MockPatchObject(v1_common, 'now',
+                                        return_value=CLOCK)
+
+
+class _NoAuth(fixtures.Fixture):
+
+    def _setUp(self):
+        CONF.set_override('auth_strategy', 'noauth', group='api')
+        self.addCleanup(CONF.clear_override, 'auth_strategy', group='api')
+
+
+class NoAuthFixture(_Gabbi):
+    """``[api] auth_strategy = noauth``: identity from X-Project-Id,
+    X-User-Id and X-Roles (list it after APIFixture)."""
+
+    def make_fixture(self):
+        return _NoAuth()
+
+
+class _Cron(fixtures.Fixture):
+
+    def _setUp(self):
+        smtp = self.useFixture(smtp_server.SMTPServer())
+        for name, value in (('host', '127.0.0.1'), ('port', smtp.port),
+                            ('from_address',
+                             'Billing <billing@cloud.example>'),
+                            ('timeout', 5)):
+            CONF.set_override(name, value, group='smtp')
+            self.addCleanup(CONF.clear_override, name, group='smtp')
+        self.useFixture(fixtures.MockPatchObject(
+            v1.ApiController, 'cron', CronController(), create=True))
+
+
+class CronFixture(_Gabbi):
+    """Mounts CronController at /api/cron/ with an SMTP server (list it
+    after APIFixture)."""
+
+    def make_fixture(self):
+        return _Cron()
 
 
 class EchoFixture(_Gabbi):

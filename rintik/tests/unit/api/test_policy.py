@@ -62,6 +62,7 @@ EXPECTED = {
     'rintik:balance:top_down': ADMIN_ONLY,
     'rintik:usage:unpriced': ADMIN_ONLY,
     'rintik:metrics:get': ADMIN_ONLY,
+    'rintik:version:get': EVERYONE,
 }
 
 TARGET = {'project_id': 'project-a'}

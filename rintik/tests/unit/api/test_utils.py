@@ -93,17 +93,6 @@ class PaginationTestCase(base.TestCase):
 
 class DatetimeTestCase(base.TestCase):
 
-    def test_isotime(self):
-        moment = datetime.datetime(2026, 11, 25, 9, 10, 50, 903005,
-                                   tzinfo=UTC)
-        self.assertEqual('2026-11-25T09:10:50.903005Z',
-                         utils.isotime(moment))
-        self.assertEqual('2026-11-25T09:10:50.903005Z',
-                         utils.isotime(moment.replace(tzinfo=None)))
-        jakarta = datetime.timezone(datetime.timedelta(hours=7))
-        self.assertEqual('2026-11-25T02:10:50.903005Z',
-                         utils.isotime(moment.replace(tzinfo=jakarta)))
-
     def test_parse_datetime(self):
         expected = datetime.datetime(2026, 11, 25, 9, 10, tzinfo=UTC)
         for value in ('2026-11-25T09:10:00Z', '2026-11-25T09:10:00',

@@ -152,8 +152,8 @@ class EffectiveFromFloorTest(RatingTestCase):
             exception.Invalid, self.price, '1.00', now=at(4, 10),
             effective_from=at(3, 31, 23, 59, 59))
         self.assertEqual(
-            'effective_from must not be before 2026-04-01T00:00:00Z, the '
-            'end of the newest issued invoice period.', str(error))
+            'effective_from must not be before 2026-04-01T00:00:00.000000Z, '
+            'the end of the newest issued invoice period.', str(error))
         self.assertEqual('effective_from', error.field)
         self.price('1.00', now=at(4, 10), effective_from=at(4))
 

@@ -1,6 +1,7 @@
 """The full invoice as the dashboard reads it (dashboard-api.md "Full
 invoice", "Segment")."""
 
+import datetime
 import json
 
 from oslo_serialization import jsonutils
@@ -91,7 +92,8 @@ class FullInvoiceTest(RatingTestCase):
         # i1 1 Feb -> now 3 Feb 12:00 = 60 h x 0.0125 = 0.75, running;
         # img 1 Feb -> 1 Feb 06:00 = 6 h x 1.5 x 0.01 = 0.09;
         # v1 (late, January) 20 -> 25 Jan = 120 h x 20 x 0.0002 = 0.48.
-        # Subtotal 1.32; tax and total unknown until issued.
+        # Subtotal 1.32; tax and total unknown until issued. Segment ids
+        # are negative (invoicing.live_segment_id).
         body = self.document(self.feb, at(2, 3, 12))
         self.assertEqual(dict(EMPTY, **{
             'id': self.feb.id,
@@ -106,7 +108,7 @@ class FullInvoiceTest(RatingTestCase):
             'finish_date': None,
             'project': {'tenant_id': 'p1', 'email_notification': 'a@x.id'},
             'instances': [dict(USD, **{
-                'id': 2, 'invoice': self.feb.id,
+                'id': -1156383850235077, 'invoice': self.feb.id,
                 'start_date': '2026-02-01T00:00:00.000000Z',
                 'end_date': None,
                 'adjusted_end_date': '2026-02-03T12:00:00.000000Z',
@@ -114,7 +116,7 @@ class FullInvoiceTest(RatingTestCase):
                 'monthly_price': '9.00', 'adjustment': False,
                 'instance_id': 'i1', 'flavor_id': 'm1', 'name': 'web'})],
             'images': [dict(USD, **{
-                'id': 1, 'invoice': self.feb.id,
+                'id': -3622000627224541, 'invoice': self.feb.id,
                 'start_date': '2026-02-01T00:00:00.000000Z',
                 'end_date': '2026-02-01T06:00:00.000000Z',
                 'adjusted_end_date': '2026-02-01T06:00:00.000000Z',
@@ -123,7 +125,7 @@ class FullInvoiceTest(RatingTestCase):
                 'image_id': 'img', 'space_allocation_gb': 1.5,
                 'name': 'ubuntu'})],
             'volumes': [dict(USD, **{
-                'id': 3, 'invoice': self.feb.id,
+                'id': -499158618535397, 'invoice': self.feb.id,
                 'start_date': '2026-01-20T00:00:00.000000Z',
                 'end_date': '2026-01-25T00:00:00.000000Z',
                 'adjusted_end_date': '2026-01-25T00:00:00.000000Z',
@@ -147,6 +149,57 @@ class FullInvoiceTest(RatingTestCase):
              volume['end_date']))
 
 
+class LiveSegmentIdTest(FullInvoiceTest):
+    """Ids of the segments of an in-progress invoice (February, with the
+    adjustment of January's late volume)."""
+
+    def ids(self, now=at(2, 3, 12)):
+        """{(resource id, adjustment): segment id} of February."""
+        lines, ids = invoicing.invoice_lines(self.context, self.feb,
+                                             self.policy, now)
+        self.assertEqual(len(lines), len(set(ids)))
+        return {(line.resource_id, line.adjustment): segment_id
+                for line, segment_id in zip(lines, ids)}
+
+    def test_two_reads_give_the_same_ids(self):
+        first = self.ids()
+        self.assertEqual(first, self.ids())
+        # Read later, the running instance is charged more: same ids.
+        self.assertEqual(first, self.ids(at(2, 20)))
+        self.assertEqual({('i1', False), ('img', False), ('v1', True)},
+                         set(first))
+
+    def test_ids_are_never_a_stored_segment_id(self):
+        stored = {row.id for row in db_invoices.segments_of(self.context,
+                                                           self.jan.id)}
+        self.assertEqual(2, len(stored))
+        self.assertTrue(all(segment_id > 0 for segment_id in stored))
+        for segment_id in self.ids().values():
+            self.assertIsInstance(segment_id, int)
+            self.assertLess(segment_id, 0)
+            # Exact as a JSON number read as a double.
+            self.assertGreaterEqual(segment_id, -2 ** 52)
+
+    def test_unrelated_usage_does_not_change_them(self):
+        before = self.ids()
+        # Another resource of the project, one of another project, and
+        # a late change to another resource of an issued period.
+        self.live('i2', at(2, 2), at(2, 3), name='other')
+        self.live('i3', at(2, 1), project='p2')
+        self.live('v2', at(1, 5), at(1, 6), resource_type='volume',
+                  price_key='ssd', quantity=5)
+        after = self.ids()
+        self.assertEqual(before, {key: segment_id for key, segment_id
+                                  in after.items() if key[0] in
+                                  ('i1', 'img', 'v1')})
+        self.assertEqual(5, len(after))
+
+    def test_the_same_segment_in_another_invoice_has_another_id(self):
+        line = self.lines(self.feb, at(2, 3, 12))[0]
+        self.assertNotEqual(invoicing.live_segment_id(self.feb.id, line),
+                            invoicing.live_segment_id(self.feb.id + 1, line))
+
+
 class TextTest(RatingTestCase):
 
     def test_prices_keep_their_digits(self):
@@ -158,6 +211,22 @@ class TextTest(RatingTestCase):
         for amount, currency, text in cases:
             self.assertEqual(text, views.price_text(D(amount), currency))
         self.assertIsNone(views.price_text(None, 'USD'))
+
+    def test_datetimes_have_six_fraction_digits_and_z(self):
+        moment = datetime.datetime(2026, 11, 25, 9, 10, 50, 903005,
+                                   tzinfo=datetime.timezone.utc)
+        jakarta = datetime.timezone(datetime.timedelta(hours=7))
+        cases = [(moment, '2026-11-25T09:10:50.903005Z'),
+                 (moment.replace(tzinfo=None), '2026-11-25T09:10:50.903005Z'),
+                 (moment.replace(tzinfo=jakarta),
+                  '2026-11-25T02:10:50.903005Z'),
+                 (moment.replace(microsecond=0),
+                  '2026-11-25T09:10:50.000000Z'),
+                 (datetime.datetime(999, 1, 2, tzinfo=datetime.timezone.utc),
+                  '0999-01-02T00:00:00.000000Z')]
+        for value, text in cases:
+            self.assertEqual(text, views.iso(value))
+        self.assertIsNone(views.iso(None))
 
     def test_money_has_the_minor_unit(self):
         cases = [('-168', 'USD', '-168.00'), ('0', 'USD', '0.00'),
