@@ -6,6 +6,7 @@ from rintik.api.controllers import base
 from rintik.api.controllers.v1 import common
 from rintik.api import errors
 from rintik.api import utils
+from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
 from rintik.db import settings as db_settings
 from rintik import exception
@@ -109,15 +110,17 @@ class InvoiceController(base.Controller):
     @pecan.expose('json')
     def get_all(self):
         context = pecan.request.context
-        invoices = self._listed()
-        emails = _emails(context, [i.project_id for i in invoices])
-        return [full(context, invoice, emails[invoice.project_id])
-                for invoice in invoices]
+        with main_context_manager.reader.using(context):
+            invoices = self._listed()
+            emails = _emails(context, [i.project_id for i in invoices])
+            return [full(context, invoice, emails[invoice.project_id])
+                    for invoice in invoices]
 
     @pecan.expose('json')
     def simple_list(self):
         context = pecan.request.context
-        return [simple(context, invoice) for invoice in self._listed()]
+        with main_context_manager.reader.using(context):
+            return [simple(context, invoice) for invoice in self._listed()]
 
     def _owned(self, invoice_id, rule):
         """The invoice if it belongs to the project in scope, else 404:
@@ -136,10 +139,13 @@ class InvoiceController(base.Controller):
     @pecan.expose('json')
     def get_one(self, invoice_id):
         context = pecan.request.context
-        invoice = self._owned(invoice_id, 'rintik:invoice:get')
-        return full(context, invoice,
-                    _emails(context, [invoice.project_id])[
-                        invoice.project_id])
+        # One reader transaction for the invoice, its project and its
+        # lines, instead of one per query.
+        with main_context_manager.reader.using(context):
+            invoice = self._owned(invoice_id, 'rintik:invoice:get')
+            return full(context, invoice,
+                        _emails(context, [invoice.project_id])[
+                            invoice.project_id])
 
     @pecan.expose('json')
     def enable_billing(self):
