@@ -86,3 +86,29 @@ class StartWithBackoff(service.ServiceBase):
 
     def reset(self):
         self.wrapped.reset()
+
+
+class WithTimers(service.ServiceBase):
+    """Runs ``wrapped`` and, beside it in the same process, the timers
+    (rintik.common.timer.PeriodicTimer): started before it, stopped after
+    it."""
+
+    def __init__(self, wrapped, *timers):
+        self.wrapped = wrapped
+        self.timers = timers
+
+    def start(self):
+        for timer in self.timers:
+            timer.start()
+        self.wrapped.start()
+
+    def wait(self):
+        self.wrapped.wait()
+
+    def stop(self, graceful=False):
+        self.wrapped.stop(graceful)
+        for timer in self.timers:
+            timer.stop()
+
+    def reset(self):
+        self.wrapped.reset()

@@ -2,24 +2,32 @@
 
 Each collector takes the request context and yields Prometheus metric
 families; labels carry ids, never names. To expose more, write a
-collector and add it to COLLECTORS.
+collector and add it to COLLECTORS. The open invoices' figures (two
+samples per project and resource type) are written as text directly and
+may be reused across scrapes ([api] metrics_cache_seconds).
 """
 
 import threading
 import time
 
+from oslo_log import log as logging
 from prometheus_client import core
 from prometheus_client import exposition as prometheus_exposition
+from prometheus_client import utils as prometheus_utils
 
 from rintik.common import clock
 from rintik import conf
+from rintik import context as rintik_context
 from rintik.db import counters
+from rintik.db.engine import main_context_manager
 from rintik.db import quarantine
 from rintik.db import rating_state
 from rintik.db import usage
 from rintik.rating import invoicing
 from rintik.rating import overview
 from rintik.rating import unpriced
+
+LOG = logging.getLogger(__name__)
 
 
 def quarantined_messages(context):
@@ -80,25 +88,43 @@ def reconcile_repairs(context):
     yield family
 
 
+def _escape(value):
+    """A label value as the text format quotes it."""
+    return value.replace('\\', r'\\').replace('\n', r'\n').replace(
+        '"', r'\"')
+
+
+def gauge_text(name, documentation, label_names, samples):
+    """The Prometheus text of one gauge family with many samples
+    ((label values, value) pairs), written directly: what
+    generate_latest writes for it (labels in name order), at a fraction
+    of its cost."""
+    order = sorted(range(len(label_names)), key=label_names.__getitem__)
+    lines = ['# HELP %s %s\n' % (name, documentation.replace(
+        '\\', r'\\').replace('\n', r'\n')), '# TYPE %s gauge\n' % name]
+    lines.extend('%s{%s} %s\n' % (name, ','.join(
+        '%s="%s"' % (label_names[index], _escape(values[index]))
+        for index in order), prometheus_utils.floatToGoString(value))
+        for values, value in samples)
+    return ''.join(lines)
+
+
 def open_invoices(context):
     """Cost so far and running resources of the open invoices, per
-    project and resource type (the live totals)."""
+    project and resource type (the live totals), as text."""
     policy = invoicing.Policy.from_conf(conf.CONF)
-    cost = core.GaugeMetricFamily(
+    rows = overview.by_project(context, policy, clock.utcnow())
+    return gauge_text(
         'rintik_current_cost',
         'Charges so far on the open invoices (in the deployment currency).',
-        labels=['project_id', 'resource_type', 'currency'])
-    running = core.GaugeMetricFamily(
+        ('project_id', 'resource_type', 'currency'),
+        (((project_id, kind, policy.currency), amount)
+         for project_id, kind, amount, _count in rows)) + gauge_text(
         'rintik_running_resources',
         'Resources billed right now on the open invoices.',
-        labels=['project_id', 'resource_type'])
-    for project_id, resource_type, amount, count in overview.by_project(
-            context, policy, clock.utcnow()):
-        cost.add_metric([project_id, resource_type, policy.currency],
-                        float(amount))
-        running.add_metric([project_id, resource_type], count)
-    yield cost
-    yield running
+        ('project_id', 'resource_type'),
+        (((project_id, kind), count)
+         for project_id, kind, _amount, count in rows))
 
 
 def unpriced_usage(context):
@@ -120,33 +146,56 @@ def last_rollover(context):
         value=state.last_rollover_at.timestamp())
 
 
-class _Cached:
-    """Collectors whose families are reused for [api]
-    metrics_cache_seconds after they were read (0: read every scrape)."""
+class _Revalidated:
+    """Text read by ``read(context)`` and reused for [api]
+    metrics_cache_seconds (0: read at every scrape). Once they have
+    passed, the next scrape starts a new read in a background thread and
+    gets the previous text: a scrape waits for the database only when
+    nothing was read yet."""
 
-    def __init__(self, *collectors):
-        self.collectors = collectors
+    def __init__(self, read):
+        self.read = read
         self.lock = threading.Lock()
-        self.families = None
+        self.text = None
         self.read_at = None
+        self.reading = None
 
     def __call__(self, context):
         seconds = conf.CONF.api.metrics_cache_seconds
+        if not seconds:
+            return self.read(context)
         with self.lock:
-            now = time.monotonic()
-            if (self.families is None or not seconds or
-                    now - self.read_at >= seconds):
-                self.families = [family for collector in self.collectors
-                                 for family in collector(context)]
-                self.read_at = now
-            return iter(self.families)
+            if self.text is None:
+                self._store(self.read(context))
+            elif (time.monotonic() - self.read_at >= seconds and
+                  self.reading is None):
+                self.reading = threading.Thread(
+                    target=self._reread, daemon=True,
+                    name='rintik-metrics')
+                self.reading.start()
+            return self.text
+
+    def _store(self, text):
+        self.text = text
+        self.read_at = time.monotonic()
+
+    def _reread(self):
+        try:
+            text = self.read(rintik_context.get_admin_context())
+        except Exception:
+            LOG.exception('Reading the open invoice metrics failed.')
+            text = None
+        with self.lock:
+            if text is not None:
+                self._store(text)
+            self.reading = None
 
 
-open_invoice_metrics = _Cached(open_invoices, unpriced_usage)
+open_invoice_metrics = _Revalidated(open_invoices)
 
 
 COLLECTORS = (quarantined_messages, ingest_lag, ingest_counters,
-              reconcile_repairs, open_invoice_metrics, last_rollover)
+              reconcile_repairs, unpriced_usage, last_rollover)
 
 
 class _Scrape:
@@ -161,7 +210,11 @@ class _Scrape:
 
 
 def exposition(context):
-    """The Prometheus text exposition of every collector."""
+    """The Prometheus text exposition of every collector, then of the
+    open invoices."""
     registry = core.CollectorRegistry(auto_describe=False)
     registry.register(_Scrape(context))
-    return prometheus_exposition.generate_latest(registry)
+    # One reader transaction for every collector's query.
+    with main_context_manager.reader.using(context):
+        text = prometheus_exposition.generate_latest(registry)
+    return text + open_invoice_metrics(context).encode()

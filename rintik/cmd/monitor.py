@@ -9,6 +9,7 @@ from rintik.db import engine
 from rintik.db import readiness
 from rintik.handlers import manager
 from rintik.notification import service as monitor_service
+from rintik.rating import refresher
 from rintik import service as rintik_service
 
 CONF = conf.CONF
@@ -29,7 +30,9 @@ def main():
     except readiness.NotReady:
         return 1
     launcher = service.launch(
-        CONF, rintik_service.StartWithBackoff(
-            monitor_service.MonitorService(CONF)),
+        CONF, rintik_service.WithTimers(
+            rintik_service.StartWithBackoff(
+                monitor_service.MonitorService(CONF)),
+            refresher.PeriodicLiveRefresh(CONF)),
         workers=CONF.notification.workers, restart_method='mutate')
     launcher.wait()

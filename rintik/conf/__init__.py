@@ -8,6 +8,7 @@ from rintik.conf import coordination
 from rintik.conf import database
 from rintik.conf import default
 from rintik.conf import healthcheck
+from rintik.conf import live_totals
 from rintik.conf import messaging
 from rintik.conf import notification
 from rintik.conf import openstack
@@ -29,3 +30,4 @@ smtp.register_opts(CONF)
 openstack.register_opts(CONF)
 unpaid_invoice.register_opts(CONF)
 reconcile.register_opts(CONF)
+live_totals.register_opts(CONF)

@@ -46,14 +46,17 @@ OPTS = [
         'metrics_cache_seconds',
         default=0,
         min=0,
-        help='Seconds for which each rintik-api process reuses the cost, '
-             'running resource and unpriced usage figures of /metrics '
-             'once it has read them; 0 (the default) reads them at every '
-             'scrape. With tens of thousands of projects the exposition '
-             'is large (two samples per project and resource type): when '
-             'several Prometheus servers scrape the same API, set it a '
-             'little below the scrape interval so that only the first '
-             'scrape of an interval reads the database.'),
+        help='Seconds for which each rintik-api process reuses the cost '
+             'and running resource figures of /metrics once it has read '
+             'them; 0 (the default) reads them at every scrape. Once they '
+             'have passed, the next scrape starts a new read in the '
+             'background and is answered with the previous figures, so a '
+             'scrape never waits for that read (but the first one of the '
+             'process): the figures are at most about twice this old. '
+             'With tens of thousands of projects the exposition is large '
+             '(two samples per project and resource type) and takes a '
+             'few hundred milliseconds to read: set it to about the '
+             'scrape interval.'),
 ]
 
 

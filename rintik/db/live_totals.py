@@ -14,6 +14,7 @@ STATE = models.LiveState.__table__
 INVOICES = models.LiveInvoice.__table__
 TOTALS = models.LiveTotal.__table__
 GROUPS = models.LiveGroup.__table__
+TYPE_TOTALS = models.LiveTypeTotal.__table__
 CHANGES = models.UsageChange.__table__
 ROW_ID = 1
 
@@ -98,9 +99,10 @@ def expired_projects(session, now):
 
 
 def forget(session, project_ids=None):
-    """Drop the figures of the projects (of all when None)."""
+    """Drop the figures of the projects (of all when None, the sums per
+    type too)."""
     if project_ids is None:
-        for table in (GROUPS, TOTALS, INVOICES):
+        for table in (GROUPS, TOTALS, INVOICES, TYPE_TOTALS):
             session.execute(table.delete())
         return
     for chunk in bulk.chunks(sorted(project_ids)):
@@ -112,8 +114,54 @@ def forget(session, project_ids=None):
             INVOICES.c.project_id.in_(chunk)))
 
 
+def sums_of(session, project_ids):
+    """{resource type: [segments, running, cost, running cost]} of the
+    stored figures of the projects."""
+    sums = {}
+    for chunk in bulk.chunks(sorted(project_ids)):
+        for row in session.execute(sa.select(
+                TOTALS.c.resource_type, *_sums()).where(
+                TOTALS.c.project_id.in_(chunk)).group_by(
+                TOTALS.c.resource_type)):
+            add_sums(sums, row[0], [int(value) for value in row[1:]])
+    return sums
+
+
+def add_sums(sums, kind, values, sign=1):
+    """Add ``values`` (times ``sign``) to ``sums[kind]``."""
+    old = sums.setdefault(kind, [0, 0, 0, 0])
+    for index, value in enumerate(values):
+        old[index] += sign * value
+
+
+def add_to_type_totals(session, deltas):
+    """Add {resource type: [segments, running, cost, running cost]} to
+    the sums per type."""
+    deltas = {kind: values for kind, values in deltas.items() if any(values)}
+    if not deltas:
+        return
+    present = set(session.execute(sa.select(
+        TYPE_TOTALS.c.resource_type)).scalars())
+    missing = sorted(set(deltas) - present)
+    if missing:
+        session.execute(TYPE_TOTALS.insert(), [
+            {'resource_type': kind, 'segments': 0, 'running': 0, 'cost': 0,
+             'running_cost': 0} for kind in missing])
+    session.execute(TYPE_TOTALS.update().where(
+        TYPE_TOTALS.c.resource_type == sa.bindparam('kind')).values(
+        segments=TYPE_TOTALS.c.segments + sa.bindparam('d_segments'),
+        running=TYPE_TOTALS.c.running + sa.bindparam('d_running'),
+        cost=TYPE_TOTALS.c.cost + sa.bindparam('d_cost'),
+        running_cost=TYPE_TOTALS.c.running_cost + sa.bindparam(
+            'd_running_cost')), [
+        {'kind': kind, 'd_segments': values[0], 'd_running': values[1],
+         'd_cost': values[2], 'd_running_cost': values[3]}
+        for kind, values in sorted(deltas.items())])
+
+
 def store(session, figures_list):
-    """Insert the Figures of invoices (rintik.rating.live)."""
+    """Insert the Figures of invoices (rintik.rating.live); returns what
+    they add up to per type, as sums_of does."""
     invoices, totals, groups = [], [], []
     for figures in figures_list:
         invoices.append({'invoice_id': figures.invoice_id,
@@ -131,6 +179,12 @@ def store(session, figures_list):
                         (GROUPS, groups)):
         if rows:
             session.execute(table.insert(), rows)
+    sums = {}
+    for row in totals:
+        add_sums(sums, row['resource_type'], [
+            row['segments'], row['running'], row['cost'],
+            row['running_cost']])
+    return sums
 
 
 def group_row(group):
@@ -148,28 +202,31 @@ def due_groups(session, now):
         GROUPS.c.next_change_at <= now).order_by(GROUPS.c.id)).all()
 
 
-def advance(session, groups, deltas):
-    """Store moved groups ({id: (total, next_change_at)}) and add
-    ``deltas`` ({(invoice_id, type): (cost, running_cost)}) to the
-    totals, in whole minor units."""
-    if groups:
-        session.execute(GROUPS.update().where(
-            GROUPS.c.id == sa.bindparam('group_id')).values(
-            total=sa.bindparam('new_total'),
-            next_change_at=sa.bindparam('next_at')), [
-            {'group_id': group_id, 'new_total': total, 'next_at': next_at}
-            for group_id, (total, next_at) in sorted(groups.items())])
-    if deltas:
-        session.execute(TOTALS.update().where(
-            TOTALS.c.invoice_id == sa.bindparam('invoice'),
-            TOTALS.c.resource_type == sa.bindparam('kind')).values(
-            cost=TOTALS.c.cost + sa.bindparam('cost_delta'),
-            running_cost=TOTALS.c.running_cost + sa.bindparam(
-                'running_delta')), [
-            {'invoice': invoice_id, 'kind': kind, 'cost_delta': cost,
-             'running_delta': running}
-            for (invoice_id, kind), (cost, running) in sorted(
-                deltas.items())])
+def advance(session, rows, moved, deltas):
+    """Store the moved groups of ``rows`` (due ones; ``moved`` is {id:
+    (total, next_change_at)}) and add ``deltas`` ({(invoice_id, type):
+    (cost, running_cost)}, whole minor units) to the totals: rows are
+    deleted and inserted again, a few statements per chunk whatever
+    their number."""
+    for chunk in bulk.chunks([row for row in rows if row.id in moved]):
+        session.execute(GROUPS.delete().where(GROUPS.c.id.in_(
+            [row.id for row in chunk])))
+        session.execute(GROUPS.insert(), [
+            dict(row._mapping, total=moved[row.id][0],
+                 next_change_at=moved[row.id][1]) for row in chunk])
+    deltas = {key: value for key, value in deltas.items() if any(value)}
+    for chunk in bulk.chunks(sorted({key[0] for key in deltas})):
+        changed = [row for row in session.execute(sa.select(TOTALS).where(
+            TOTALS.c.invoice_id.in_(chunk))).all()
+            if (row.invoice_id, row.resource_type) in deltas]
+        session.execute(TOTALS.delete().where(TOTALS.c.id.in_(
+            [row.id for row in changed])))
+        session.execute(TOTALS.insert(), [
+            dict(row._mapping,
+                 cost=row.cost + deltas[row.invoice_id, row.resource_type][0],
+                 running_cost=row.running_cost + deltas[
+                     row.invoice_id, row.resource_type][1])
+            for row in changed])
 
 
 def set_state(session, generation, policy, open_count, open_max_id):
@@ -183,25 +240,62 @@ def _sums():
             sa.func.sum(TOTALS.c.cost), sa.func.sum(TOTALS.c.running_cost))
 
 
-@main_context_manager.reader
-def by_type(context, project_id=None):
-    """{resource type: (segments, running, cost, running cost)} summed over
-    the in-progress invoices (of one project, or all)."""
-    query = sa.select(TOTALS.c.resource_type, *_sums()).group_by(
-        TOTALS.c.resource_type)
+GROUP_COLUMNS = ('running', 'start', 'stops_at', 'base', 'rate', 'cap',
+                 'billed_before', 'total', 'next_change_at')
+SUM_COLUMNS = ('segments', 'running_segments', 'cost', 'running_cost')
+
+
+def _nulls(columns, types):
+    return [sa.type_coerce(sa.null(), kind).label(name)
+            for name, kind in zip(columns, types)]
+
+
+def _read(session, keys, now, project_id=None):
+    """One statement (one snapshot, whatever the isolation level): the
+    stored sums per ``keys`` (resource type, or project and type), and
+    the growing groups whose rounded total changed by ``now`` (kind
+    'group', their ``keys`` with the group's columns). The sums over
+    every project come from the sums per type."""
+    group_types = [GROUPS.c[name].type for name in GROUP_COLUMNS]
+    sum_type = sa.Numeric(precision=38, scale=0)
+    if keys == ('resource_type',) and project_id is None:
+        sums = sa.select(sa.literal('sum').label('row_kind'),
+                         TYPE_TOTALS.c.resource_type,
+                         *[TYPE_TOTALS.c[name].label(label) for name, label
+                           in zip(('segments', 'running', 'cost',
+                                   'running_cost'), SUM_COLUMNS)],
+                         *_nulls(GROUP_COLUMNS, group_types))
+    else:
+        sums = sa.select(sa.literal('sum').label('row_kind'),
+                         *[TOTALS.c[key] for key in keys],
+                         *[value.label(name) for value, name in zip(
+                             _sums(), SUM_COLUMNS)],
+                         *_nulls(GROUP_COLUMNS, group_types)).group_by(
+            *[TOTALS.c[key] for key in keys])
+    due = sa.select(sa.literal('group').label('row_kind'),
+                    *[(INVOICES if key == 'project_id' else GROUPS).c[key]
+                      for key in keys],
+                    *_nulls(SUM_COLUMNS, [sum_type] * len(SUM_COLUMNS)),
+                    *[GROUPS.c[name] for name in GROUP_COLUMNS]).where(
+        GROUPS.c.next_change_at <= now)
+    if 'project_id' in keys or project_id is not None:
+        due = due.join_from(GROUPS, INVOICES,
+                            INVOICES.c.invoice_id == GROUPS.c.invoice_id)
     if project_id is not None:
-        query = query.where(TOTALS.c.project_id == project_id)
-    return {row[0]: tuple(int(value) for value in row[1:])
-            for row in context.session.execute(query)}
+        sums = sums.where(TOTALS.c.project_id == project_id)
+        due = due.where(INVOICES.c.project_id == project_id)
+    return session.execute(sa.union_all(sums, due)).all()
 
 
 @main_context_manager.reader
-def by_project_and_type(context):
-    """[(project_id, resource type, segments, running, cost, running
-    cost)] of the in-progress invoices, in project and type order."""
-    return [(row[0], row[1]) + tuple(int(value) for value in row[2:])
-            for row in context.session.execute(sa.select(
-                TOTALS.c.project_id, TOTALS.c.resource_type,
-                *_sums()).group_by(TOTALS.c.project_id,
-                                   TOTALS.c.resource_type).order_by(
-                TOTALS.c.project_id, TOTALS.c.resource_type))]
+def by_type(context, now, project_id=None):
+    """The stored sums of the in-progress invoices (of one project, or
+    all) per resource type, and their groups due by ``now``: one
+    statement (see _read)."""
+    return _read(context.session, ('resource_type',), now, project_id)
+
+
+@main_context_manager.reader
+def by_project_and_type(context, now):
+    """The same per project and resource type, for every project."""
+    return _read(context.session, ('project_id', 'resource_type'), now)

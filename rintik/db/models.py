@@ -453,6 +453,18 @@ class LiveTotal(Base):
     running_cost = sa.Column(sa.BigInteger, nullable=False)
 
 
+class LiveTypeTotal(Base):
+    """LiveTotal summed over every in-progress invoice, per resource
+    type (what the admin overview reads)."""
+
+    __tablename__ = 'live_type_totals'
+    resource_type = sa.Column(sa.String(16), primary_key=True)
+    segments = sa.Column(sa.BigInteger, nullable=False)
+    running = sa.Column(sa.BigInteger, nullable=False)
+    cost = sa.Column(sa.BigInteger, nullable=False)
+    running_cost = sa.Column(sa.BigInteger, nullable=False)
+
+
 class LiveGroup(Base):
     """A charge group whose last segment grows with the clock: what its
     total at any moment is computed from (exact decimals as text), its

@@ -12,6 +12,7 @@ from rintik import exception
 from rintik.manage import base
 from rintik.manage import cloud
 from rintik.rating import invoicing
+from rintik.rating import overview
 from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.rating import settings
@@ -209,3 +210,19 @@ class RolloverCommand(_Commands):
             return
         print('Issued %d invoices, opened %d, %d unpriced segments' % (
             summary.issued, summary.opened, summary.unpriced_segments))
+
+
+class LiveTotalsCommands(_Commands):
+    description = ('The stored running totals of the open invoices '
+                   '(overviews, /metrics).')
+
+    @base.args('--now', default=None,
+               help='Refresh as if it were this moment (default: now).')
+    def refresh(self, now):
+        """Bring the live totals up to now, out of band: what the
+        monitor's timer does every [live_totals] refresh_interval
+        seconds (a rebuild after a price or window change included)."""
+        done = overview.refresh(self.context, self.policy, _now(now))
+        print({'all': 'Live totals rebuilt.',
+               'some': 'Live totals refreshed.',
+               None: 'Live totals already current.'}[done])

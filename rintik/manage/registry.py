@@ -22,6 +22,7 @@ CATEGORIES = {
     'billing': billing.BillingCommands,
     'invoice': billing.InvoiceCommands,
     'invoice-rollover': billing.RolloverCommand,
+    'live-totals': billing.LiveTotalsCommands,
     'notification': notification.NotificationCommands,
     'check-openstack': cloud.CheckOpenStackCommand,
     'reconcile': reconcile.ReconcileCommand,

@@ -1,6 +1,12 @@
 """The overview charts: resources and cost so far in open invoices, read
-from the live totals (rintik.db.live_totals), which each read first
-brings up to date with bounded work:
+from the live totals (rintik.db.live_totals) in one statement, never
+rated on a request: the stored sums as of the last refresh, plus what
+each growing charge group (rintik.rating.live) gained since.
+
+refresh() keeps them current out of band (the monitor's timer,
+rintik.rating.refresher, every [live_totals] refresh_interval seconds;
+``rintik-manage live-totals refresh``), with work bounded by what
+changed since the previous refresh:
 
 - after a price or billing window change (the rating state generation)
   or a change of the [billing] options: every open invoice is re-rated;
@@ -11,7 +17,11 @@ brings up to date with bounded work:
   since are moved forward (rintik.rating.live).
 
 The figures equal the live rating of rintik.rating.invoicing at the
-moment of the read. Refreshes take turns on the live state row.
+moment of the read until a change lands after the last refresh (a usage
+change, a price or window change, an invoice opened or closed, an edge
+of a segment passed): from then until the next refresh, they are the
+figures before that change. Refreshes take turns on the live state
+row.
 """
 
 from rintik.common import resource_types
@@ -43,9 +53,11 @@ def _due(status, policy, now):
 
 
 def refresh(context, policy, now):
-    """Bring the live totals up to ``now`` (nothing to do: one query)."""
+    """Bring the live totals up to ``now`` (nothing to do: one query);
+    out of band only, never on a request. What it did: 'all' (rebuilt),
+    'some' or None (nothing to do)."""
     if _due(db_live.status(context), policy, now) is None:
-        return
+        return None
     with main_context_manager.writer.using(context):
         session = context.session
         db_live.lock_state(session)
@@ -53,39 +65,58 @@ def refresh(context, policy, now):
         status = db_live.status(context)
         due = _due(status, policy, now)
         if due is None:
-            return
+            return None
         changes = db_live.pending_changes(session)
-        opened = db_live.open_invoices(session)
         if due == 'all':
             db_live.forget(session)
-            stale = set(opened.values())
+            stale = set(db_live.open_invoices(session).values())
+            sums = {}
         else:
-            covered = db_live.covered_invoices(session)
             stale = {project_id for _id, project_id in changes}
-            stale |= {opened.get(invoice_id, covered.get(invoice_id))
-                      for invoice_id in set(opened) ^ set(covered)}
+            stale |= _opened_or_closed(session, status)
             stale |= db_live.expired_projects(session, now)
+            sums = {}
+            for kind, values in db_live.sums_of(session, stale).items():
+                db_live.add_sums(sums, kind, values, -1)
             db_live.forget(session, stale)
-            _advance(session, policy, now)
-        _rerate(context, sorted(stale), policy, now)
+            _advance(session, policy, now, sums)
+        _rerate(context, sorted(stale), policy, now, sums)
+        db_live.add_to_type_totals(session, sums)
         db_live.mark_applied(session, [change_id for change_id, _p
                                        in changes])
         db_live.set_state(session, status.rating_generation,
                           live.policy_key(policy), status.now_open_count,
                           status.now_open_max_id)
+    return due
 
 
-def _rerate(context, project_ids, policy, now):
-    """Rate the open invoices of the projects at ``now`` and store their
-    figures; one rate card and window load for all."""
+def _opened_or_closed(session, status):
+    """Projects whose in-progress invoices were opened or closed since
+    the last refresh (invoice ids only grow: the same count and newest
+    id is the same set)."""
+    if ((status.open_count, status.open_max_id) ==
+            (status.now_open_count, status.now_open_max_id)):
+        return set()
+    opened = db_live.open_invoices(session)
+    covered = db_live.covered_invoices(session)
+    return {opened.get(invoice_id, covered.get(invoice_id))
+            for invoice_id in set(opened) ^ set(covered)}
+
+
+def _rerate(context, project_ids, policy, now, sums):
+    """Rate the open invoices of the projects at ``now``, store their
+    figures and add them to ``sums`` (per type); one rate card and
+    window load for all."""
     if not project_ids:
         return
     windows = invoicing.windows_of(context)
     card = ratecard.RateCard.load(context)
     cards = {}
     for chunk in bulk.chunks(project_ids, CHUNK):
-        db_live.store(context.session, list(_figures(
-            context, chunk, windows, card, cards, policy, now)))
+        for kind, values in db_live.store(context.session, list(_figures(
+                context, chunk, windows, card, cards, policy,
+                now))).items():
+            db_live.add_sums(sums, kind, values)
 
 
 def _figures(context, project_ids, windows, card, cards, policy, now):
@@ -129,28 +160,57 @@ def _figures(context, project_ids, windows, card, cards, policy, now):
                            windows, card, now, policy)
 
 
-def _advance(session, policy, now):
-    """Move the growing groups whose rounded total changed by ``now``."""
+def _advance(session, policy, now, sums):
+    """Move the growing groups whose rounded total changed by ``now``,
+    adding what they gained to ``sums`` (per type)."""
     moved, deltas = {}, {}
-    for row in db_live.due_groups(session, now):
+    rows = db_live.due_groups(session, now)
+    for row in rows:
         group = live.stored_group(row)
         group.total = live.group_total(group, now, policy)
         moved[row.id] = (group.total, live.next_change(group, policy))
         delta = group.total - row.total
+        db_live.add_sums(sums, row.resource_type,
+                         (0, 0, delta, delta if row.running else 0))
         cost, running = deltas.get((row.invoice_id, row.resource_type),
                                    (0, 0))
         deltas[(row.invoice_id, row.resource_type)] = (
             cost + delta, running + (delta if row.running else 0))
-    db_live.advance(session, moved, deltas)
+    db_live.advance(session, rows, moved, deltas)
+
+
+def _at(rows, policy, now, width):
+    """{key: [segments, running, cost, running cost]} of the stored sums
+    (rows of rintik.db.live_totals) with the growth since of each due
+    group added; keys are the first ``width`` columns after the kind."""
+    values = {}
+    for row in rows:
+        key = tuple(row[1:1 + width])
+        if row.row_kind == 'sum':
+            old = values.setdefault(key, [0, 0, 0, 0])
+            for index, value in enumerate((
+                    row.segments, row.running_segments, row.cost,
+                    row.running_cost)):
+                old[index] += int(value)
+    for row in rows:
+        if row.row_kind == 'group':
+            value = values.setdefault(tuple(row[1:1 + width]), [0, 0, 0, 0])
+            growth = live.group_total(live.stored_group(row), now,
+                                      policy) - row.total
+            value[2] += growth
+            if row.running:
+                value[3] += growth
+    return values
 
 
 def overview(context, policy, now, project_id=None):
     """Per resource type: segments, running segments, cost, running cost
-    of the open invoices (of one project, or all) at ``now``."""
-    refresh(context, policy, now)
-    sums = db_live.by_type(context, project_id)
+    of the open invoices (of one project, or all) at ``now``, as of the
+    last refresh plus the growth of the running charges since (one
+    statement; no rating, no write)."""
+    values = _at(db_live.by_type(context, now, project_id), policy, now, 1)
     empty = (0, 0, 0, 0)
-    values = {kind: sums.get(kind, empty) for kind in TYPES}
+    values = {kind: values.get((kind,), empty) for kind in TYPES}
     return {
         'total_resource': {k: v[0] for k, v in values.items()},
         'active_resource': {k: v[1] for k, v in values.items()},
@@ -163,12 +223,12 @@ def overview(context, policy, now, project_id=None):
 
 def by_project(context, policy, now):
     """[(project_id, resource type, cost, running segments)] of the open
-    invoices at ``now`` (what /metrics exposes)."""
-    refresh(context, policy, now)
-    return [(project_id, kind, live.from_units(cost, policy.currency),
-             running)
-            for project_id, kind, _segments, running, cost, _running_cost
-            in db_live.by_project_and_type(context)]
+    invoices at ``now`` (what /metrics exposes), in project and type
+    order; read like overview()."""
+    values = _at(db_live.by_project_and_type(context, now), policy, now, 2)
+    return [(project_id, kind, live.from_units(value[2], policy.currency),
+             value[1])
+            for (project_id, kind), value in sorted(values.items())]
 
 
 def chart(values, currency, money):

@@ -9,6 +9,7 @@ from rintik.api import utils
 from rintik.api import views
 from rintik.common import clock
 from rintik.common import resource_types
+from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
 from rintik.db import settings as db_settings
 from rintik import exception
@@ -107,15 +108,17 @@ class InvoiceController(base.Controller):
     @pecan.expose('json')
     def get_all(self):
         context = pecan.request.context
-        invoices = self._listed()
-        emails = _emails(context, [i.project_id for i in invoices])
-        return [full(context, invoice, emails[invoice.project_id])
-                for invoice in invoices]
+        with main_context_manager.reader.using(context):
+            invoices = self._listed()
+            emails = _emails(context, [i.project_id for i in invoices])
+            return [full(context, invoice, emails[invoice.project_id])
+                    for invoice in invoices]
 
     @pecan.expose('json')
     def simple_list(self):
         context = pecan.request.context
-        return [simple(context, invoice) for invoice in self._listed()]
+        with main_context_manager.reader.using(context):
+            return [simple(context, invoice) for invoice in self._listed()]
 
     def _owned(self, invoice_id, rule):
         """The invoice if it belongs to the project in scope, else 404:
@@ -134,10 +137,13 @@ class InvoiceController(base.Controller):
     @pecan.expose('json')
     def get_one(self, invoice_id):
         context = pecan.request.context
-        invoice = self._owned(invoice_id, 'rintik:invoice:get')
-        return full(context, invoice,
-                    _emails(context, [invoice.project_id])[
-                        invoice.project_id])
+        # One reader transaction for the invoice, its project and its
+        # lines, instead of one per query.
+        with main_context_manager.reader.using(context):
+            invoice = self._owned(invoice_id, 'rintik:invoice:get')
+            return full(context, invoice,
+                        _emails(context, [invoice.project_id])[
+                            invoice.project_id])
 
     @pecan.expose('json')
     def enable_billing(self):

@@ -46,6 +46,8 @@ from rintik import exception
 from rintik.metering import facts
 from rintik.metering import ingest
 from rintik.notify import outbox
+from rintik.rating import invoicing
+from rintik.rating import overview
 from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.rating import settings
@@ -156,14 +158,22 @@ class CronController(base.Controller):
     dashboard flow waits for, run now (as an admin of the deployment,
     not as the caller): ``POST rollover/`` is ``invoice-rollover``,
     ``POST notification_send/`` is ``notification send`` and answers
-    ``{"sent": n, "failed": n}``."""
+    ``{"sent": n, "failed": n}``; ``POST live_totals/`` is the monitor's
+    live totals refresh."""
 
-    _custom_actions = {'rollover': ['POST'], 'notification_send': ['POST']}
+    _custom_actions = {'rollover': ['POST'], 'notification_send': ['POST'],
+                       'live_totals': ['POST']}
 
     @pecan.expose('json')
     def rollover(self):
         rollover.run(rintik_context.get_admin_context(), CONF,
                      clock.utcnow())
+        return {'status': 'success'}
+
+    @pecan.expose('json')
+    def live_totals(self):
+        overview.refresh(rintik_context.get_admin_context(),
+                         invoicing.Policy.from_conf(CONF), clock.utcnow())
         return {'status': 'success'}
 
     @pecan.expose('json')
@@ -348,6 +358,9 @@ class BillingData(fixtures.Fixture):
                 'short_description': title + ' (short)',
                 'content': '<p>%s</p>' % title, 'event': None,
                 'data': None}], moment)
+        # What the monitor's timer does: the overviews read the result.
+        overview.refresh(context, invoicing.Policy.from_conf(CONF),
+                         datetime.datetime.now(UTC))
 
     def live(self, resource_type, resource_id, project, start, end,
              price_key=None, quantity=1, name=None):

@@ -2,6 +2,7 @@
 (a generated body of 1 MiB, which a gabbi file would have to carry), and
 the bind address. noauth is in gabbits/noauth.yaml."""
 
+from pecan import util as pecan_util
 import webob
 
 from rintik.api import app
@@ -54,3 +55,25 @@ class BindHostTestCase(base.TestCase):
     def test_noauth_keeps_an_explicit_host(self):
         self.config(group='api', auth_strategy='noauth', host='192.0.2.1')
         self.assertEqual('192.0.2.1', conf.api.bind_host(self.conf))
+
+
+class ArgspecMemoTest(base.TestCase):
+
+    def test_pecan_reads_each_spec_once(self):
+        app.setup_app(conf.CONF)
+        reader = pecan_util._getargspec
+        before = reader.cache_info()
+
+        def controller(self, name, *rest, **kwargs):
+            pass
+
+        spec = pecan_util.getargspec(controller)
+        self.assertEqual((['self', 'name'], 'rest', 'kwargs', None),
+                         tuple(spec))
+        self.assertIs(spec, pecan_util.getargspec(controller))
+        after = reader.cache_info()
+        self.assertEqual((before.misses + 1, before.hits + 1),
+                         (after.misses, after.hits))
+        # Building the application again does not wrap it twice.
+        app.setup_app(conf.CONF)
+        self.assertIs(reader, pecan_util._getargspec)

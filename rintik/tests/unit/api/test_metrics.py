@@ -2,8 +2,12 @@
 
 import datetime
 import decimal
+import threading
+from unittest import mock
 
 import fixtures
+from prometheus_client import core
+from prometheus_client import exposition as prometheus_exposition
 
 from rintik.api import metrics
 from rintik.common import clock
@@ -13,6 +17,8 @@ from rintik.db import models
 from rintik.db import settings as db_settings
 from rintik.metering import facts
 from rintik.metering import ingest
+from rintik.rating import invoicing
+from rintik.rating import overview
 from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.tests import base
@@ -68,6 +74,8 @@ class MetricsTestCase(base.DbTestCase):
                          start)
         db_settings.open_window(self.context, start)
         rollover.run(self.context, self.conf, now)
+        overview.refresh(self.context, invoicing.Policy.from_conf(self.conf),
+                         now)
         samples = self._samples()
         # 10 h x 10 GB x 0.01 = 1.00, the volume still runs.
         self.assertEqual('1.0', samples[
@@ -115,3 +123,89 @@ class MetricsTestCase(base.DbTestCase):
         lag = float(samples['rintik_ingest_lag_seconds'])
         self.assertGreaterEqual(lag, 600)
         self.assertLess(lag, 660)
+
+
+class GaugeTextTest(base.TestCase):
+
+    def test_what_generate_latest_writes(self):
+        samples = [(('p-1', 'volume', 'USD'), decimal.Decimal('1.10')),
+                   (('a"b\\c\nd', 'image', 'IDR'), 0),
+                   (('p-2', 'router', 'JPY'), 123456789.5)]
+        family = core.GaugeMetricFamily(
+            'rintik_x', 'Help with \\ and\na new line.',
+            labels=['project_id', 'resource_type', 'currency'])
+        for values, value in samples:
+            family.add_metric(list(values), float(value))
+        registry = core.CollectorRegistry(auto_describe=False)
+        registry.register(_Families([family]))
+        self.assertEqual(
+            prometheus_exposition.generate_latest(registry).decode(),
+            metrics.gauge_text('rintik_x', 'Help with \\ and\na new line.',
+                               ('project_id', 'resource_type', 'currency'),
+                               samples))
+
+
+class _Families:
+
+    def __init__(self, families):
+        self.families = families
+
+    def collect(self):
+        return iter(self.families)
+
+
+class RevalidatedTest(base.TestCase):
+    """[api] metrics_cache_seconds: reuse, then re-read in the
+    background while the previous text is served."""
+
+    def setUp(self):
+        super().setUp()
+        self.clock = 1000.0
+        self.useFixture(fixtures.MockPatchObject(
+            metrics.time, 'monotonic', side_effect=lambda: self.clock))
+        self.reads = []
+
+    @staticmethod
+    def join():
+        for thread in threading.enumerate():
+            if thread.name == 'rintik-metrics':
+                thread.join()
+
+    def read(self, context):
+        self.reads.append(context)
+        return 'text %d' % len(self.reads)
+
+    def test_every_scrape_reads_without_a_cache(self):
+        cached = metrics._Revalidated(self.read)
+        self.assertEqual(['text 1', 'text 2'],
+                         [cached('ctx'), cached('ctx')])
+
+    def test_reused_then_read_again_in_the_background(self):
+        self.config(group='api', metrics_cache_seconds=15)
+        cached = metrics._Revalidated(self.read)
+        self.assertEqual('text 1', cached('ctx'))
+        self.clock += 14.9
+        self.assertEqual('text 1', cached('ctx'))
+        self.assertEqual(['ctx'], self.reads)
+        self.clock += 0.1
+        # Past the interval: the previous text now, the new one read in
+        # the background (with its own admin context) for the next.
+        self.assertEqual('text 1', cached('ctx'))
+        self.join()
+        self.assertEqual(2, len(self.reads))
+        self.assertNotEqual('ctx', self.reads[1])
+        self.assertEqual('text 2', cached('ctx'))
+        self.assertIsNone(cached.reading)
+
+    def test_a_failed_background_read_keeps_the_previous_text(self):
+        self.config(group='api', metrics_cache_seconds=15)
+        cached = metrics._Revalidated(self.read)
+        cached('ctx')
+        self.clock += 15
+        cached.read = mock.Mock(side_effect=RuntimeError('database gone'))
+        self.assertEqual('text 1', cached('ctx'))
+        self.join()
+        # The next scrape tries again, and still gets the previous text.
+        self.assertEqual('text 1', cached('ctx'))
+        self.join()
+        self.assertEqual(2, cached.read.call_count)

@@ -1,15 +1,21 @@
 """The live totals (rintik.rating.overview over rintik.db.live_totals)
 equal the live re-rating of every open invoice (rintik.rating.invoicing.
-invoice_lines summed per resource type) at every moment, after random
-usage changes (late ones too), price versions (future, capped, ended),
-billing window changes and rollovers; and ``usage unpriced``, filtered
-in SQL, finds what testing every interval finds."""
+invoice_lines summed per resource type) after random usage changes (late
+ones too), price versions (future, capped, ended), billing window changes
+and rollovers, once refreshed; read later without a refresh while no
+edge passed, they still equal it (the growth of the running charges is
+added on read); and ``usage unpriced``, filtered in SQL, finds what
+testing every interval finds. A read never rates and never writes."""
+
+from unittest import mock
 
 import datetime
 import random
 
 from rintik.billing import quantity as billing_quantity
+from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
+from rintik.db import live_totals as db_live
 from rintik.db import ratecard as db_ratecard
 from rintik.db import settings as db_settings
 from rintik.db import usage
@@ -32,6 +38,8 @@ KEYS = {'instance': ('flavor', ('m1', 'm2')),
 HOURLY = ('0.0232', '0.5', '0.00027778', '250', '1.3', '0.00000007')
 MONTHLY = (None, None, '3', '30', '0.01', '200000')
 SECOND = datetime.timedelta(seconds=1)
+# Reads of a scenario that found open invoices with usage, at least.
+STEPS_WITH_INVOICES = 10
 
 
 class LiveTotalsScenarios:
@@ -70,8 +78,26 @@ class LiveTotalsScenarios:
                 for kind in overview.TYPES
                 if values['total_resource'][kind]}
 
-    def check(self, now, note):
+    def edge_passed(self, now):
+        """Whether a segment of a stored invoice changed shape by ``now``
+        (only a refresh makes the figures exact again)."""
+        valid_until = db_live.status(self.context).valid_until
+        return valid_until is not None and valid_until <= now
+
+    def check(self, now, note, refresh=True):
+        """The figures read at ``now`` equal a re-rating at ``now``;
+        after a refresh at ``now`` (the monitor's timer), or without one
+        (the growth since the last refresh added on read)."""
+        if refresh:
+            overview.refresh(self.context, self.policy, now)
         expected = self.expected(now)
+        with mock.patch.object(invoicing, 'rate',
+                               side_effect=AssertionError('rated')):
+            self._compare(now, expected, note)
+        self.check_unpriced(note)
+
+    def _compare(self, now, expected, note):
+        self.compared += bool(expected)
         admin = {}
         for project, kinds in expected.items():
             for kind, value in kinds.items():
@@ -88,7 +114,6 @@ class LiveTotalsScenarios:
                    for project, kinds in expected.items()
                    for kind, value in kinds.items()),
             overview.by_project(self.context, self.policy, now), note)
-        self.check_unpriced(note)
 
     def check_unpriced(self, note):
         """``usage unpriced`` filtered in SQL finds what testing every
@@ -180,6 +205,7 @@ class LiveTotalsScenarios:
                                                         'full_month')),
                     currency=self.rng.choice(('USD', 'IDR', 'JPY', 'KWD')))
         self.alive, self.types = {}, {}
+        self.grown = self.compared = 0
         now = at(1, 1)
         for resource_type, (kind, keys) in sorted(KEYS.items()):
             for key in keys:
@@ -198,6 +224,9 @@ class LiveTotalsScenarios:
                     self.check(now, 'seed %d step %d before the rollover'
                                % (seed, step))
                 self.rollover(now)
+            elif self.rng.random() < 0.5:
+                # The hourly rollover opens the invoices of new projects.
+                self.rollover(now)
             choice = self.rng.random()
             if choice < 0.65:
                 self._usage(now)
@@ -209,11 +238,23 @@ class LiveTotalsScenarios:
                 self._window(now)
             note = 'seed %d step %d' % (seed, step)
             self.check(now, note)
-            # The clock moves on: growing groups and edges.
+            # The clock moves on: growing groups (read without a
+            # refresh while no edge passed) and edges.
             for seconds in (1, self.rng.randrange(2, 300),
                             self.rng.randrange(300, 90000)):
                 now += datetime.timedelta(seconds=seconds)
-                self.check(now, '%s +%d s' % (note, seconds))
+                refresh = self.edge_passed(now) or self.rng.random() < 0.3
+                if not refresh:
+                    self.grown += bool(self.due_groups(now))
+                self.check(now, '%s +%d s' % (note, seconds), refresh)
+        # Open invoices were compared, and reads without a refresh added
+        # the growth of some groups.
+        self.assertGreater(self.compared, STEPS_WITH_INVOICES)
+        self.assertGreater(self.grown, 0)
+
+    def due_groups(self, now):
+        with main_context_manager.reader.using(self.context):
+            return db_live.due_groups(self.context.session, now)
 
 
 class LiveTotalsTest(LiveTotalsScenarios, RatingTestCase):
