@@ -7,7 +7,6 @@ samples per project and resource type) are written as text directly and
 may be reused across scrapes ([api] metrics_cache_seconds).
 """
 
-import datetime
 import threading
 import time
 
@@ -16,12 +15,14 @@ from prometheus_client import core
 from prometheus_client import exposition as prometheus_exposition
 from prometheus_client import utils as prometheus_utils
 
+from rintik.common import clock
 from rintik import conf
 from rintik import context as rintik_context
 from rintik.db import counters
 from rintik.db.engine import main_context_manager
-from rintik.db import queries
+from rintik.db import quarantine
 from rintik.db import rating_state
+from rintik.db import usage
 from rintik.rating import invoicing
 from rintik.rating import overview
 from rintik.rating import unpriced
@@ -29,26 +30,22 @@ from rintik.rating import unpriced
 LOG = logging.getLogger(__name__)
 
 
-def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
 def quarantined_messages(context):
     family = core.GaugeMetricFamily(
         'rintik_quarantined_messages',
         'Notifications set aside as unprocessable, waiting for an operator '
         '(rintik-manage quarantine).')
-    family.add_metric([], queries.quarantined_count(context))
+    family.add_metric([], quarantine.quarantined_count(context))
     yield family
 
 
 def ingest_lag(context):
     """Consumer lag: seconds since the newest metered event; absent
     before the first."""
-    newest = queries.newest_event_time(context)
+    newest = usage.newest_event_time(context)
     if newest is None:
         return
-    lag = utcnow() - newest
+    lag = clock.utcnow() - newest
     yield core.GaugeMetricFamily(
         'rintik_ingest_lag_seconds',
         'Consumer lag: seconds between now and the event time of the '
@@ -116,7 +113,7 @@ def open_invoices(context):
     """Cost so far and running resources of the open invoices, per
     project and resource type (the live totals), as text."""
     policy = invoicing.Policy.from_conf(conf.CONF)
-    rows = overview.by_project(context, policy, utcnow())
+    rows = overview.by_project(context, policy, clock.utcnow())
     return gauge_text(
         'rintik_current_cost',
         'Charges so far on the open invoices (in the deployment currency).',

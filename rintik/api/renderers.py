@@ -4,19 +4,19 @@ import datetime
 import decimal
 import json
 
-from rintik.rating import views
+from rintik.common import formats
 
 
 def _encode(value):
     if isinstance(value, datetime.datetime):
-        return views.iso(value)
+        return formats.iso(value)
     if isinstance(value, decimal.Decimal):
         return format(value, 'f')
     raise TypeError('%s is not JSON serialisable' % type(value).__name__)
 
 
 def dumps(value):
-    """``value`` as JSON: datetimes in the API's one format (views.iso),
+    """``value`` as JSON: datetimes in the API's one format (formats.iso),
     decimals as strings (never through a binary float)."""
     return json.dumps(value, default=_encode)
 

@@ -11,9 +11,9 @@ from oslo_policy import policy as oslo_policy
 import pecan
 
 from rintik.api import errors
+from rintik.common import formats
 from rintik.common import policy
 from rintik import exception
-from rintik.rating import views
 
 MAX_LIMIT = 1000
 NON_FIELD_ERRORS = 'non_field_errors'
@@ -175,8 +175,8 @@ def parse_datetime(value, field):
             {field: ['Enter a valid ISO 8601 datetime.']})
     if not EARLIEST <= parsed <= LATEST:
         raise errors.InvalidFields({field: [
-            'Enter a datetime from %s to %s.' % (views.iso(EARLIEST),
-                                                 views.iso(LATEST))]})
+            'Enter a datetime from %s to %s.' % (formats.iso(EARLIEST),
+                                                 formats.iso(LATEST))]})
     return parsed
 
 

@@ -37,7 +37,8 @@ def backend_url(conf):
 @contextlib.contextmanager
 def exclusive(conf, name):
     """Hold the lock ``name`` while the block runs; yields whether it was
-    taken (False: another host holds it, the caller does nothing)."""
+    taken (False: another run holds it, in this process, on this host or
+    another; the caller skips its turn)."""
     member = ('%s-%s' % (socket.gethostname(), uuid.uuid4().hex)).encode()
     coordinator = coordination.get_coordinator(backend_url(conf), member)
     coordinator.start()

@@ -18,9 +18,6 @@ Price = types.ExactDecimal(20, 8)
 # Amounts of money, rounded to a minor unit of at most 3 decimals.
 Money = types.ExactDecimal(20, 3)
 
-RESOURCE_TYPES = ('instance', 'volume', 'snapshot', 'floating_ip',
-                  'router', 'image')
-
 
 class Base(orm.DeclarativeBase):
     pass

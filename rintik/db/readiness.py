@@ -8,6 +8,7 @@ import time
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
+from rintik.db.engine import main_context_manager
 from rintik.db import migration
 from rintik import exception
 
@@ -92,3 +93,9 @@ def wait(conf, sleep=time.sleep, first_delay=1, max_delay=60):
             LOG.error('%s; retrying in %d s', error, delay)
             sleep(delay)
             delay = min(delay * 2, max_delay)
+
+
+@main_context_manager.reader
+def ping(context):
+    """``SELECT 1``: raises when the database does not answer."""
+    context.session.execute(sa.select(sa.literal(1))).scalar_one()

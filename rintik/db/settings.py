@@ -1,10 +1,10 @@
 """Operator settings and billing windows."""
 
-import datetime
 
 from oslo_serialization import jsonutils
 import sqlalchemy as sa
 
+from rintik.common import clock
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 from rintik.db import rating_state
@@ -23,7 +23,7 @@ def stored_settings(context):
 @main_context_manager.writer
 def store_setting(context, name, value):
     """Set one setting (insert or update)."""
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = clock.utcnow()
     encoded = jsonutils.dumps(value)
     updated = context.session.execute(SETTINGS.update().where(
         SETTINGS.c.name == name).values(value=encoded, updated_at=now))

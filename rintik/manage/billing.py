@@ -1,7 +1,9 @@
 """rintik-manage commands of rating and invoicing (CLI.md)."""
 
-import datetime
 
+from rintik.api import views
+from rintik.common import clock
+from rintik.common import formats
 from rintik import context as rintik_context
 from rintik.db import invoices as db_invoices
 from rintik.db import ratecard as db_ratecard
@@ -14,13 +16,12 @@ from rintik.rating import overview
 from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.rating import settings
-from rintik.rating import views
 
 
 def _now(text=None):
     if text:
         return base.parse_time(text)
-    return datetime.datetime.now(datetime.timezone.utc)
+    return clock.utcnow()
 
 
 class _Commands:
@@ -32,9 +33,9 @@ class _Commands:
 
     def _price_row(self, key, version):
         return {'id': key.id, 'kind': key.kind, 'key': key.key or None,
-                'hourly_price': views.price_text(version.hourly,
+                'hourly_price': formats.price_text(version.hourly,
                                                  self.policy.currency),
-                'monthly_price': views.price_text(version.monthly,
+                'monthly_price': formats.price_text(version.monthly,
                                                   self.policy.currency),
                 'effective_from': base.format_time(version.effective_from),
                 'ended': version.ended}
@@ -155,7 +156,7 @@ class InvoiceCommands(_Commands):
                  'period_start': base.format_time(invoice.period_start),
                  'state': (invoice.state if format == 'json' else
                            STATE_NAMES.get(invoice.state, invoice.state)),
-                 'total': views.money_text(invoice.total,
+                 'total': formats.money_text(invoice.total,
                                            self.policy.currency)}
                 for invoice in db_invoices.list_invoices(self.context,
                                                          project_id)]
@@ -182,7 +183,7 @@ class InvoiceCommands(_Commands):
              'resource_id': line.resource_id,
              'start': base.format_time(line.start),
              'end': base.format_time(line.adjusted_end),
-             'charge': views.money_text(line.charge, self.policy.currency),
+             'charge': formats.money_text(line.charge, self.policy.currency),
              'adjustment': line.adjustment} for line in lines])
         print('subtotal %s tax %s total %s' % (
             body['subtotal'], body['tax'], body['total']))
@@ -205,7 +206,7 @@ class RolloverCommand(_Commands):
     def __call__(self, now):
         summary = rollover.run(self.context, self.conf, _now(now))
         if not summary.ran:
-            print('Another invoice-rollover holds the lease; nothing done.')
+            print('Another invoice-rollover holds the lock; nothing done.')
             return
         print('Issued %d invoices, opened %d, %d unpriced segments' % (
             summary.issued, summary.opened, summary.unpriced_segments))

@@ -1,7 +1,7 @@
 """rintik-manage db: schema migrations and retention."""
 
-from oslo_utils import timeutils
 
+from rintik.common import clock
 from rintik import context as rintik_context
 from rintik.db import migration
 from rintik.db import purge as db_purge
@@ -41,6 +41,6 @@ class DbCommands:
         resource no longer changes anything. Invoices are unchanged."""
         summary = db_purge.purge(
             rintik_context.get_admin_context(), base.parse_time(before),
-            self.conf.billing.timezone, timeutils.utcnow(with_timezone=True))
+            self.conf.billing.timezone, clock.utcnow())
         print('Purged %d resources: %d observations and %d usage intervals '
               'removed' % summary)

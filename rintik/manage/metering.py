@@ -5,9 +5,11 @@ import os
 from oslo_log import log
 from oslo_serialization import jsonutils
 
+from rintik.common import resource_types
 from rintik import context as rintik_context
 from rintik.db import changes
-from rintik.db import queries
+from rintik.db import quarantine
+from rintik.db import usage
 from rintik.handlers import manager
 from rintik.manage import base
 from rintik.notification import processor
@@ -16,8 +18,6 @@ from rintik.rating import unpriced
 LOG = log.getLogger(__name__)
 
 REPLAY_SOURCE = 'replay'
-RESOURCE_TYPES = ('instance', 'volume', 'snapshot', 'floating_ip', 'router',
-                  'image')
 
 
 def _files(paths):
@@ -137,7 +137,7 @@ class QuarantineCommands:
         rows = [{'id': row.id, 'message_id': row.message_id,
                  'event_type': row.event_type, 'reason': row.reason,
                  'created_at': base.format_time(row.created_at)}
-                for row in queries.quarantined(
+                for row in quarantine.quarantined(
                     rintik_context.get_admin_context())]
         base.output(format, ('id', 'message_id', 'event_type', 'reason',
                              'created_at'), rows)
@@ -150,7 +150,7 @@ class QuarantineCommands:
         if bool(ids) == retry_all:
             raise base.CommandError('Give message ids or --all.')
         context = rintik_context.get_admin_context()
-        rows = queries.quarantined(context, None if retry_all else ids)
+        rows = quarantine.quarantined(context, None if retry_all else ids)
         missing = set(ids) - set(row.id for row in rows)
         if missing:
             raise base.CommandError('No quarantined message %s' % ', '.join(
@@ -161,7 +161,7 @@ class QuarantineCommands:
             outcome = proc.process(context, [jsonutils.loads(row.envelope)])
             if not outcome.quarantined:
                 released.append(row.id)
-        queries.release_quarantined(context, released)
+        quarantine.release_quarantined(context, released)
         print('%d of %d quarantined messages processed' % (len(released),
                                                            len(rows)))
 
@@ -174,12 +174,12 @@ class UsageCommands:
 
     @base.args('--project-id')
     @base.args('--resource-id')
-    @base.args('--resource-type', choices=RESOURCE_TYPES)
+    @base.args('--resource-type', choices=resource_types.NAMES)
     @base.FORMAT_ARG
     def list(self, project_id, resource_id, resource_type, format):
         """Usage intervals."""
         base.output(format, USAGE_COLUMNS, [
-            usage_row(row) for row in queries.usage_intervals(
+            usage_row(row) for row in usage.usage_intervals(
                 rintik_context.get_admin_context(), project_id,
                 resource_id, resource_type)])
 

@@ -1,7 +1,7 @@
 """rintik-manage notification: the e-mail outbox."""
 
-import datetime
 
+from rintik.common import clock
 from rintik import context as rintik_context
 from rintik.manage import base
 from rintik.notify import outbox
@@ -17,8 +17,7 @@ class NotificationCommands:
     def send(self):
         """Deliver pending e-mail from the outbox (cron: every minute)."""
         summary = outbox.send_pending(
-            self.context, self.conf,
-            datetime.datetime.now(datetime.timezone.utc))
+            self.context, self.conf, clock.utcnow())
         if not summary.ran:
             print('Another notification send is running; nothing done.')
             return

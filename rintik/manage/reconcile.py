@@ -1,8 +1,8 @@
 """rintik-manage reconcile: repair what lost notifications left wrong."""
 
-import datetime
 import sys
 
+from rintik.common import clock
 from rintik.common import openstack
 from rintik import context as rintik_context
 from rintik.manage import base
@@ -35,7 +35,7 @@ class ReconcileCommand:
     @base.args('--project-id', default=None,
                help='Only repair this project\'s resources.')
     def __call__(self, project_id, dry_run, format):
-        now = datetime.datetime.now(datetime.timezone.utc)
+        now = clock.utcnow()
         try:
             report = repair.run(self.context, self.conf, now, project_id,
                                 dry_run)

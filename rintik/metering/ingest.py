@@ -25,11 +25,11 @@ database's clock, for the rollover and the live totals.
 """
 
 import collections
-import datetime
 
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 
+from rintik.common import clock
 from rintik.db.engine import main_context_manager
 from rintik.db import metering as db_metering
 from rintik.metering import facts
@@ -39,10 +39,6 @@ from rintik.metering import intervals
 # UTC) and the facts its handler found in it.
 Record = collections.namedtuple('Record', 'message_id event_type event_time '
                                           'facts')
-
-
-def _utcnow():
-    return datetime.datetime.now(datetime.timezone.utc)
 
 
 def _retry_on_lost_race(error):
@@ -59,7 +55,7 @@ def store(context, records, quarantined, source='notification'):
     with main_context_manager.writer.using(context) as session:
         records = _unseen(session, records)
         _register_projects(session, records)
-        now = _utcnow()
+        now = clock.utcnow()
         observed = _observations(records)
         if observed:
             _store_usage(session, observed, source, now)
@@ -71,7 +67,7 @@ def quarantine(context, quarantined):
     """Keep (envelope, reason) pairs in the quarantine, in a transaction
     of their own."""
     with main_context_manager.writer.using(context) as session:
-        db_metering.store_quarantined(session, quarantined, _utcnow())
+        db_metering.store_quarantined(session, quarantined, clock.utcnow())
 
 
 def _unseen(session, records):

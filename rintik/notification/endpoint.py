@@ -22,7 +22,7 @@ import oslo_messaging
 
 from rintik import context as rintik_context
 from rintik.db import counters
-from rintik.db import queries
+from rintik.db import readiness
 from rintik.notification import dberrors
 from rintik.notification import envelope as envelope_mod
 
@@ -143,7 +143,7 @@ class BatchEndpoint:
         if self.attempts.record(ids) < self.transient_attempts:
             return False
         try:
-            queries.ping(context)
+            readiness.ping(context)
         except Exception as error:
             LOG.debug('Database probe failed: %s', dberrors.describe(error))
             return False

@@ -4,7 +4,8 @@ facts as JSON-ready strings (money in the currency's minor unit)."""
 import dataclasses
 import functools
 
-from rintik.rating import views
+from rintik.common import formats
+from rintik.common import resource_types
 
 INVOICE_ISSUED = 'invoice_issued'
 INVOICE_PAID = 'invoice_paid'
@@ -16,14 +17,7 @@ UNPRICED_USAGE = 'unpriced_usage'
 QUARANTINED = 'quarantined'
 RECONCILED = 'reconciled'
 
-TYPE_LABELS = {
-    'instance': 'Instances',
-    'volume': 'Volumes',
-    'floating_ip': 'Floating IPs',
-    'router': 'Routers',
-    'snapshot': 'Snapshots',
-    'image': 'Images',
-}
+TYPE_LABELS = {kind.name: kind.label for kind in resource_types.TYPES}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,12 +38,12 @@ def _period(invoice):
 
 
 def _money(amount, currency):
-    return views.money_text(amount, currency)
+    return formats.money_text(amount, currency)
 
 
 # An invoice's lines (and a rollover's invoices) share their period's
 # edges: each moment is spelled once.
-_iso = functools.lru_cache(maxsize=4096)(views.iso)
+_iso = functools.lru_cache(maxsize=4096)(formats.iso)
 
 
 def _groups(lines, currency):

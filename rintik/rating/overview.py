@@ -24,6 +24,7 @@ figures before that change. Refreshes take turns on the live state
 row.
 """
 
+from rintik.common import resource_types
 from rintik.db import bulk
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
@@ -31,9 +32,8 @@ from rintik.db import live_totals as db_live
 from rintik.rating import invoicing
 from rintik.rating import live
 from rintik.rating import ratecard
-from rintik.rating import views
 
-TYPES = tuple(views.ARRAYS)
+TYPES = tuple(resource_types.ARRAYS)
 CHUNK = 500
 
 
@@ -233,7 +233,7 @@ def by_project(context, policy, now):
 
 def chart(values, currency, money):
     """The dashboard's {"label": [...], "data": [...]} of one chart."""
-    labels = [views.ARRAYS[kind] for kind in TYPES]
+    labels = [resource_types.ARRAYS[kind] for kind in TYPES]
     if money:
         labels = ['%s (%s)' % (label, currency) for label in labels]
         return {'label': labels,

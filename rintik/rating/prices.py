@@ -5,12 +5,12 @@ import decimal
 import re
 
 from rintik.billing import segments
+from rintik.common import formats
 from rintik.db.engine import main_context_manager
 from rintik.db import ratecard as db_ratecard
 from rintik.db import rating_state
 from rintik import exception
 from rintik.rating import ratecard
-from rintik.rating import views
 
 KINDS = ('flavor', 'volume', 'floating_ip', 'router', 'snapshot', 'image')
 KEYED = {'flavor': 'flavor_id', 'volume': 'volume_type_id'}
@@ -110,7 +110,7 @@ def check_effective_from(context, effective_from):
     if floor is not None and effective_from < floor:
         raise exception.Invalid(
             'effective_from must not be before %s, the end of the newest '
-            'issued invoice period.' % views.iso(floor),
+            'issued invoice period.' % formats.iso(floor),
             field='effective_from')
     return effective_from
 

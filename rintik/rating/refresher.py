@@ -3,10 +3,9 @@ brings the live totals (rintik.rating.overview.refresh) up to now every
 ``[live_totals] refresh_interval`` seconds; refreshes take turns on the
 live state row, and one that finds nothing changed costs one query."""
 
-import datetime
-
 from oslo_log import log as logging
 
+from rintik.common import clock
 from rintik.common import timer
 from rintik import context as rintik_context
 from rintik.rating import invoicing
@@ -24,7 +23,7 @@ class PeriodicLiveRefresh(timer.PeriodicTimer):
 
     def run_once(self):
         """One refresh; any failure is logged and the timer goes on."""
-        now = datetime.datetime.now(datetime.timezone.utc)
+        now = clock.utcnow()
         try:
             done = overview.refresh(rintik_context.get_admin_context(),
                                     invoicing.Policy.from_conf(self.conf),
@@ -34,5 +33,5 @@ class PeriodicLiveRefresh(timer.PeriodicTimer):
             return
         if done == 'all':
             LOG.info('Live totals rebuilt (prices, windows or [billing] '
-                     'options changed) in %.1f s.', (datetime.datetime.now(
-                         datetime.timezone.utc) - now).total_seconds())
+                     'options changed) in %.1f s.', (
+                         clock.utcnow() - now).total_seconds())

@@ -3,10 +3,10 @@
 Idempotent and catching up: each (project, period) has one invoice (a
 unique key), only in-progress invoices are closed, and a period is closed
 from the usage and rate card as they are, whatever hour the job runs.
-One host runs it at a time (a coordination lock held for the whole run);
-even two runs at once settle each invoice once, because an invoice is
-closed, and its money moved, only in the transaction that takes it out
-of progress.
+One run at a time, whatever the host (a coordination lock held for the
+whole run); even two runs at once settle each invoice once, because an
+invoice is closed, and its money moved, only in the transaction that
+takes it out of progress.
 """
 
 import dataclasses
@@ -47,7 +47,7 @@ class Summary:
 
 def run(context, conf, now):
     """Run the rollover for the moment ``now``; returns a Summary (with
-    ``ran=False`` when another host holds the lock)."""
+    ``ran=False`` when another run holds the lock)."""
     with coordination.exclusive(conf, LOCK) as taken:
         if not taken:
             LOG.info('Another invoice-rollover is running; nothing to do.')

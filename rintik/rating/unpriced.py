@@ -2,7 +2,7 @@
 
 from rintik.billing import segments
 from rintik.db import invoices as db_invoices
-from rintik.db import queries
+from rintik.db import usage
 from rintik.rating import invoicing
 from rintik.rating import ratecard
 
@@ -22,7 +22,7 @@ def unpriced_usage(context, since=None):
     period) with no price for some of their time. The database keeps
     only the intervals whose key has no version or an ended one."""
     since = since or db_invoices.oldest_open_period(context)
-    candidates = queries.unpriced_candidates(context, since)
+    candidates = usage.unpriced_candidates(context, since)
     if not candidates:
         return []
     card = ratecard.RateCard.load(context)

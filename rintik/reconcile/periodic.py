@@ -4,10 +4,9 @@ one worker of one host run at a time, and a run that completed less than
 half an interval ago (database clock) makes the others skip their turn:
 one or two runs per interval, whatever the number of workers."""
 
-import datetime
-
 from oslo_log import log as logging
 
+from rintik.common import clock
 from rintik.common import timer
 from rintik import context as rintik_context
 from rintik.reconcile import repair
@@ -25,7 +24,7 @@ class PeriodicReconcile(timer.PeriodicTimer):
     def run_once(self):
         """One reconciliation; any failure is logged and the timer goes
         on."""
-        now = datetime.datetime.now(datetime.timezone.utc)
+        now = clock.utcnow()
         try:
             report = repair.run(rintik_context.get_admin_context(),
                                 self.conf, now,

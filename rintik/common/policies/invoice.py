@@ -14,7 +14,7 @@ rules = [
               'Show one invoice of a project.',
               [('GET', ITEM)]),
     base.rule('invoice', 'enable_billing', base.ADMIN,
-              'Enable billing from a snapshot of the running resources.',
+              'Enable billing from an inventory of the running resources.',
               [('POST', ROOT + 'enable_billing/')]),
     base.rule('invoice', 'disable_billing', base.ADMIN,
               'Disable billing.',

@@ -19,7 +19,7 @@ from rintik.db import notifications
 from rintik.db import unpaid as db_unpaid
 from rintik import exception
 from rintik.notify import outbox
-from rintik.rating import actions
+from rintik.rating import payments
 from rintik.rating import unpaid
 from rintik.tests import fake_openstack
 from rintik.tests import fixtures as rintik_fixtures
@@ -89,7 +89,7 @@ class MoneyMailTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
         def finish():
             barrier.wait()
             try:
-                actions.finish(rintik_context.get_admin_context(),
+                payments.finish(rintik_context.get_admin_context(),
                                invoice.id, True, at(2, 3), 'admin')
                 return 'paid'
             except exception.Conflict:

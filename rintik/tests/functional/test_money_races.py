@@ -28,7 +28,7 @@ from rintik.db import models
 from rintik.db import settings as db_settings
 from rintik import exception
 from rintik.metering import ingest
-from rintik.rating import actions
+from rintik.rating import payments
 from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.tests import fixtures as rintik_fixtures
@@ -105,12 +105,12 @@ class MoneyRaceTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
                         'float', at(2, 2))
 
         def finish():
-            actions.finish(self.fresh_context(), invoice.id, False,
+            payments.finish(self.fresh_context(), invoice.id, False,
                            at(2, 3), 'admin')
             return 'paid'
 
         def rollback():
-            actions.rollback_to_unpaid(self.fresh_context(), invoice.id,
+            payments.rollback_to_unpaid(self.fresh_context(), invoice.id,
                                        False, at(2, 3), 'admin')
             return 'refunded'
 
@@ -121,10 +121,10 @@ class MoneyRaceTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
                           not isinstance(r, exception.Conflict)]
             self.assertEqual([], unexpected)
             paid_answers += results.count('paid')
-            payments, refunds = self.ledger(invoice.id)
+            paid, refunds = self.ledger(invoice.id)
             state = db_invoices.get_invoice(self.context, invoice.id).state
             self.assertEqual(1 if state == FINISHED else 0,
-                             payments - refunds, 'burst %d' % burst)
+                             paid - refunds, 'burst %d' % burst)
         self.assertEqual(paid_answers, self.ledger(invoice.id)[0])
         self.assertEqual(balances.amount(self.context, 'p1'),
                          self.ledger_sum('p1'))

@@ -24,7 +24,7 @@ from testtools import matchers
 
 from rintik import context
 from rintik.db import models
-from rintik.db import queries
+from rintik.db import usage
 from rintik.manage import base as manage_base
 from rintik.tests import base
 from rintik.tests import fixtures as rintik_fixtures
@@ -204,7 +204,7 @@ class MonitorTestCase(test_fixtures.OpportunisticDBTestMixin,
         copies, every message stored, nothing quarantined."""
         self.expectSame(lifecycles.expected(copies), [
             _interval_row(row)
-            for row in queries.usage_intervals(self.context)],
+            for row in usage.usage_intervals(self.context)],
             'usage intervals')
         with self.engine.connect() as connection:
             projects = connection.execute(sa.select(

@@ -16,7 +16,8 @@ import time
 
 from testtools import content
 
-from rintik.db import queries
+from rintik.db import quarantine
+from rintik.db import usage
 from rintik.tests.functional import lifecycles
 from rintik.tests.functional import tcp_proxy
 from rintik.tests.functional import test_monitor
@@ -120,11 +121,11 @@ class PoisonTest(test_monitor.MonitorTestCase):
         every bad one quarantined with its reason."""
         self.expectSame(lifecycles.expected(copies), [
             test_monitor._interval_row(row)
-            for row in queries.usage_intervals(self.context)],
+            for row in usage.usage_intervals(self.context)],
             'usage intervals')
         self.expectSame(lifecycles.observed_ids(goods), self.stored_ids(),
                         'stored message ids')
-        rows = queries.quarantined(self.context)
+        rows = quarantine.quarantined(self.context)
         by_id = {}
         for row in rows:
             message_id = (row.message_id if row.full_message_id is None

@@ -5,13 +5,15 @@ import pecan
 from rintik.api.controllers import base
 from rintik.api.controllers.v1 import common
 from rintik.api import utils
+from rintik.api import views
 from rintik.billing import money
+from rintik.common import clock
+from rintik.common import formats
 from rintik.db import balances
 from rintik.db import invoices as db_invoices
 from rintik import exception
-from rintik.rating import actions
+from rintik.rating import payments
 from rintik.rating import prices
-from rintik.rating import views
 
 AMOUNT_SCHEMA = {
     'type': 'object',
@@ -30,7 +32,7 @@ def balance_object(context, row):
         'id': row.id,
         'project': views.project_object(
             row.project_id, project.email_notification if project else ''),
-        'amount': views.money_text(row.amount, common.currency()),
+        'amount': formats.money_text(row.amount, common.currency()),
         'amount_currency': common.currency(),
     }
 
@@ -38,11 +40,11 @@ def balance_object(context, row):
 def transaction_object(row):
     return {
         'id': row.id,
-        'amount': views.money_text(row.amount, common.currency()),
+        'amount': formats.money_text(row.amount, common.currency()),
         'amount_currency': common.currency(),
         'action': row.action,
         'description': row.description,
-        'created_at': views.iso(row.created_at),
+        'created_at': formats.iso(row.created_at),
     }
 
 
@@ -90,7 +92,7 @@ class BalanceController(base.Controller):
         project = self._project(tenant_id,
                                 'rintik:balance:retrieve_by_project')
         return balance_object(context, balances.ensure(context, project,
-                                                       common.now()))
+                                                       clock.utcnow()))
 
     @pecan.expose('json')
     def transaction_by_project(self, tenant_id):
@@ -112,9 +114,9 @@ class BalanceController(base.Controller):
                                     'allows.' % common.currency(),
                                     field='amount')
         context = pecan.request.context
-        transaction_id = actions.change_balance(
+        transaction_id = payments.change_balance(
             context, project, action, amount, body.get('description'),
-            common.now(), **common.actor())
+            clock.utcnow(), **common.actor())
         return common.created(transaction_object(
             balances.get_transaction(context, transaction_id)))
 

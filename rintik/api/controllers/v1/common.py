@@ -1,7 +1,6 @@
-"""What the resource controllers share: the clock, the billing policy,
+"""What the resource controllers share: the billing policy,
 money input and the query flags of the contract."""
 
-import datetime
 
 import pecan
 
@@ -11,10 +10,6 @@ from rintik.rating import invoicing
 
 CONF = conf.CONF
 TRUE_FLAGS = ('true', '1', 'yes', 'on')
-
-
-def now():
-    return datetime.datetime.now(datetime.timezone.utc)
 
 
 def actor():

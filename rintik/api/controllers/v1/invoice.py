@@ -6,16 +6,19 @@ from rintik.api.controllers import base
 from rintik.api.controllers.v1 import common
 from rintik.api import errors
 from rintik.api import utils
+from rintik.api import views
+from rintik.common import clock
+from rintik.common import resource_types
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
 from rintik.db import settings as db_settings
 from rintik import exception
-from rintik.rating import actions
+from rintik.metering import inventory
+from rintik.rating import billing_state
 from rintik.rating import invoicing
+from rintik.rating import payments
 from rintik.rating import prices
 from rintik.rating import rollover
-from rintik.rating import snapshot
-from rintik.rating import views
 
 DATE = {'type': 'string', 'minLength': 1}
 TENANT = {'type': 'string', 'minLength': 1, 'maxLength': 64}
@@ -25,30 +28,25 @@ TEXT = {'type': ['string', 'null'], 'maxLength': 255}
 GB = {'type': ['number', 'string']}
 
 
-def _items(id_field, *fields, **typed):
-    properties = {field: TEXT for field in fields}
-    properties.update(typed, tenant_id=TENANT, start_date=DATE)
-    properties[id_field] = RESOURCE_ID
-    required = ['tenant_id', 'start_date', id_field] + list(typed)
+def _items(kind):
+    """The JSON schema of an enable_billing array of ``kind``."""
+    properties = {kind.name_field: TEXT, 'tenant_id': TENANT,
+                  'start_date': DATE, kind.id_field: RESOURCE_ID}
+    required = ['tenant_id', 'start_date', kind.id_field]
+    if kind.key_field is not None:
+        properties[kind.key_field] = TEXT
+    if kind.quantity_field is not None:
+        properties[kind.quantity_field] = GB
+        required.append(kind.quantity_field)
     return {'type': 'array', 'items': {
         'type': 'object', 'properties': properties, 'required': required}}
 
 
 ENABLE_SCHEMA = {
     'type': 'object',
-    'properties': {
-        'start_date': {'type': ['string', 'null']},
-        'instances': _items('instance_id', 'name', 'flavor_id'),
-        'volumes': _items('volume_id', 'volume_name', 'volume_type_id',
-                          space_allocation_gb=GB),
-        'floating_ips': _items('fip_id', 'ip'),
-        'routers': _items('router_id', 'name'),
-        'snapshots': _items('snapshot_id', 'name', space_allocation_gb=GB),
-        'images': _items('image_id', 'name', space_allocation_gb=GB),
-    },
+    'properties': dict({'start_date': {'type': ['string', 'null']}}, **{
+        kind.array: _items(kind) for kind in resource_types.TYPES}),
 }
-ARRAYS = ('instances', 'volumes', 'floating_ips', 'routers', 'snapshots',
-          'images')
 SUCCESS = {'status': 'success'}
 
 
@@ -73,7 +71,7 @@ def _emails(context, project_ids):
 def full(context, invoice, email=None):
     """The full invoice object of one invoice."""
     lines, ids = invoicing.invoice_lines(context, invoice, common.policy(),
-                                         common.now())
+                                         clock.utcnow())
     return views.full_invoice(invoice, lines, ids, email, common.currency())
 
 
@@ -81,7 +79,7 @@ def simple(context, invoice):
     lines = []
     if invoice.state == db_invoices.IN_PROGRESS:
         lines = invoicing.invoice_lines(context, invoice, common.policy(),
-                                        common.now())[0]
+                                        clock.utcnow())[0]
     return views.simple_invoice(invoice, lines, common.currency())
 
 
@@ -152,8 +150,8 @@ class InvoiceController(base.Controller):
         utils.authorize('rintik:invoice:enable_billing')
         body = utils.request_body(ENABLE_SCHEMA)
         context = pecan.request.context
-        now = common.now()
-        for array in ARRAYS:
+        now = clock.utcnow()
+        for array in resource_types.ARRAYS.values():
             for index, item in enumerate(body.get(array, [])):
                 field = '%s.%d.' % (array, index)
                 utils.check_project_id(item['tenant_id'],
@@ -167,7 +165,7 @@ class InvoiceController(base.Controller):
         start = now
         if body.get('start_date'):
             start = utils.parse_datetime(body['start_date'], 'start_date')
-        snapshot.register(context, body)
+        inventory.register(context, body)
         db_settings.open_window(context, start)
         rollover.open_current_invoices(context, common.CONF, now)
         return SUCCESS
@@ -175,26 +173,26 @@ class InvoiceController(base.Controller):
     @pecan.expose('json')
     def disable_billing(self):
         utils.authorize('rintik:invoice:disable_billing')
-        db_settings.close_window(pecan.request.context, common.now())
+        db_settings.close_window(pecan.request.context, clock.utcnow())
         return SUCCESS
 
     @pecan.expose('json')
     def reset_billing(self):
         utils.authorize('rintik:invoice:reset_billing')
-        actions.reset(pecan.request.context, keep_prices=False)
+        billing_state.reset(pecan.request.context, keep_prices=False)
         return SUCCESS
 
     @pecan.expose('json')
     def reset_transaction_data(self):
         utils.authorize('rintik:invoice:reset_transaction_data')
-        actions.reset(pecan.request.context, keep_prices=True)
+        billing_state.reset(pecan.request.context, keep_prices=True)
         return SUCCESS
 
     def _transition(self, invoice_id, rule, action):
         context = pecan.request.context
         invoice = self._owned(invoice_id, rule)
         action(context, invoice.id, common.flag('skip_balance'),
-               common.now(), **common.actor())
+               clock.utcnow(), **common.actor())
         return full(context, db_invoices.get_invoice(context, invoice.id),
                     _emails(context, [invoice.project_id])[
                         invoice.project_id])
@@ -202,10 +200,10 @@ class InvoiceController(base.Controller):
     @pecan.expose('json')
     def finish(self, invoice_id):
         return self._transition(invoice_id, 'rintik:invoice:finish',
-                                actions.finish)
+                                payments.finish)
 
     @pecan.expose('json')
     def rollback_to_unpaid(self, invoice_id):
         return self._transition(invoice_id,
                                 'rintik:invoice:rollback_to_unpaid',
-                                actions.rollback_to_unpaid)
+                                payments.rollback_to_unpaid)

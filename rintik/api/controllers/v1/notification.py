@@ -5,10 +5,12 @@ import pecan
 from rintik.api.controllers import base
 from rintik.api.controllers.v1 import common
 from rintik.api import utils
+from rintik.api import views
+from rintik.common import clock
+from rintik.common import formats
 from rintik.db import invoices as db_invoices
 from rintik.db import notifications as db_notifications
 from rintik import exception
-from rintik.rating import views
 
 GENERAL = '0'
 
@@ -27,7 +29,7 @@ def notification_object(context, row):
         'content': row.content,
         'sent_status': row.sent_status,
         'is_read': row.is_read,
-        'created_at': views.iso(row.created_at),
+        'created_at': formats.iso(row.created_at),
         'recipient': row.recipient,
     }
 
@@ -115,6 +117,6 @@ class NotificationController(base.Controller):
         the same Message-ID."""
         context = pecan.request.context
         row = self._visible(notification_id, 'resend')
-        db_notifications.queue_again(context, row.id, common.now())
+        db_notifications.queue_again(context, row.id, clock.utcnow())
         return notification_object(
             context, db_notifications.get_notification(context, row.id))

@@ -6,11 +6,12 @@ import pecan
 from rintik.api.controllers import base
 from rintik.api.controllers.v1 import common
 from rintik.api import utils
+from rintik.api import views
+from rintik.common import clock
 from rintik.db import invoices as db_invoices
 from rintik import exception
 from rintik.rating import overview
 from rintik.rating import settings
-from rintik.rating import views
 
 CHARTS = {
     'total_resource': False,
@@ -29,7 +30,7 @@ def chart(name, project_id=None):
     if name not in CHARTS:
         raise exception.NotFound()
     values = overview.overview(pecan.request.context, common.policy(),
-                               common.now(), project_id)[name]
+                               clock.utcnow(), project_id)[name]
     return overview.chart(values, common.currency(), CHARTS[name])
 
 

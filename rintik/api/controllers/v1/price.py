@@ -6,10 +6,11 @@ from rintik.api.controllers import base
 from rintik.api.controllers.v1 import common
 from rintik.api import errors
 from rintik.api import utils
+from rintik.common import clock
+from rintik.common import formats
 from rintik.db import ratecard as db_ratecard
 from rintik import exception
 from rintik.rating import prices
-from rintik.rating import views
 
 MONEY = {'type': ['string', 'number']}
 PRICE_SCHEMA = {
@@ -32,13 +33,13 @@ def price_object(key, version):
     currency = common.currency()
     body = {
         'id': key.id,
-        'created_at': views.iso(key.created_at),
-        'updated_at': views.iso(key.updated_at),
-        'hourly_price': views.price_text(version.hourly, currency),
+        'created_at': formats.iso(key.created_at),
+        'updated_at': formats.iso(key.updated_at),
+        'hourly_price': formats.price_text(version.hourly, currency),
         'hourly_price_currency': currency,
-        'monthly_price': views.price_text(version.monthly, currency),
+        'monthly_price': formats.price_text(version.monthly, currency),
         'monthly_price_currency': currency,
-        'effective_from': views.iso(version.effective_from),
+        'effective_from': formats.iso(version.effective_from),
         'ended': version.ended,
     }
     if key.kind in prices.KEYED:
@@ -67,14 +68,14 @@ class KindController(base.Controller):
         utils.authorize('rintik:price:list')
         return [price_object(key, version) for key, version in
                 prices.list_prices(pecan.request.context, self.kind,
-                                   common.now())]
+                                   clock.utcnow())]
 
     @pecan.expose('json')
     def get_one(self, key_id):
         utils.authorize('rintik:price:get')
         return price_object(*prices.get_price(
             pecan.request.context, self.kind, utils.object_id(key_id),
-            common.now()))
+            clock.utcnow()))
 
     @pecan.expose('json')
     def history(self, key_id):
@@ -109,7 +110,7 @@ class KindController(base.Controller):
             key_id = prices.create(
                 context, self.kind, key,
                 body['hourly_price'], body.get('monthly_price'),
-                effective_from, common.now())
+                effective_from, clock.utcnow())
         except exception.Duplicate:
             field = key_field or 'non_field_errors'
             raise errors.InvalidFields({field: [
@@ -121,13 +122,13 @@ class KindController(base.Controller):
         context = pecan.request.context
         key_id = utils.object_id(key_id)
         current = prices.get_price(context, self.kind, key_id,
-                                   common.now())[1]
+                                   clock.utcnow())[1]
         body, effective_from = self._body(partial)
         hourly = body.get('hourly_price', current.hourly)
         monthly = body.get('monthly_price', current.monthly) if partial \
             else body.get('monthly_price')
         prices.add_version(context, self.kind, key_id, hourly, monthly,
-                           effective_from, common.now())
+                           effective_from, clock.utcnow())
         return price_object(*db_ratecard.latest_version(context, key_id))
 
     @pecan.expose('json')
@@ -147,7 +148,7 @@ class KindController(base.Controller):
         _on_item(key_id)
         utils.authorize('rintik:price:delete')
         prices.end_price(pecan.request.context, self.kind,
-                         utils.object_id(key_id), common.now())
+                         utils.object_id(key_id), clock.utcnow())
         common.no_content()
 
 

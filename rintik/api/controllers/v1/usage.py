@@ -4,8 +4,8 @@ import pecan
 
 from rintik.api.controllers import base
 from rintik.api import utils
+from rintik.common import formats
 from rintik.rating import unpriced
-from rintik.rating import views
 
 
 def usage_object(row):
@@ -15,8 +15,8 @@ def usage_object(row):
         'project_id': row.project_id,
         'price_key': row.price_key,
         'quantity': str(row.quantity),
-        'start': views.iso(row.start),
-        'end': views.iso(row.end),
+        'start': formats.iso(row.start),
+        'end': formats.iso(row.end),
     }
 
 

@@ -33,8 +33,8 @@ import pecan
 from rintik.api import app
 from rintik.api.controllers import base
 from rintik.api.controllers import v1
-from rintik.api.controllers.v1 import common as v1_common
 from rintik.api import utils
+from rintik.common import clock
 from rintik.common import policy
 from rintik import conf
 from rintik import context as rintik_context
@@ -167,19 +167,19 @@ class CronController(base.Controller):
     @pecan.expose('json')
     def rollover(self):
         rollover.run(rintik_context.get_admin_context(), CONF,
-                     v1_common.now())
+                     clock.utcnow())
         return {'status': 'success'}
 
     @pecan.expose('json')
     def live_totals(self):
         overview.refresh(rintik_context.get_admin_context(),
-                         invoicing.Policy.from_conf(CONF), v1_common.now())
+                         invoicing.Policy.from_conf(CONF), clock.utcnow())
         return {'status': 'success'}
 
     @pecan.expose('json')
     def notification_send(self):
         summary = outbox.send_pending(rintik_context.get_admin_context(),
-                                      CONF, v1_common.now())
+                                      CONF, clock.utcnow())
         return {'sent': summary.sent, 'failed': summary.failed}
 
 
@@ -210,10 +210,11 @@ class APIFixture(_Gabbi):
 
 
 class ClockFixture(_Gabbi):
-    """The API's clock (controllers' ``common.now``) shows ``CLOCK``."""
+    """The host's clock (rintik.common.clock.utcnow), which the API
+    reads, shows ``CLOCK``."""
 
     def make_fixture(self):
-        return fixtures.MockPatchObject(v1_common, 'now',
+        return fixtures.MockPatchObject(clock, 'utcnow',
                                         return_value=CLOCK)
 
 

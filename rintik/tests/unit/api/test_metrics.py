@@ -10,6 +10,7 @@ from prometheus_client import core
 from prometheus_client import exposition as prometheus_exposition
 
 from rintik.api import metrics
+from rintik.common import clock
 from rintik.db import counters
 from rintik.db.engine import main_context_manager
 from rintik.db import models
@@ -62,7 +63,7 @@ class MetricsTestCase(base.DbTestCase):
     def test_open_invoice_cost_and_running_resources(self):
         start = datetime.datetime(2026, 3, 1, tzinfo=UTC)
         now = datetime.datetime(2026, 3, 1, 10, tzinfo=UTC)
-        self.useFixture(fixtures.MockPatchObject(metrics, 'utcnow',
+        self.useFixture(fixtures.MockPatchObject(clock, 'utcnow',
                                                  return_value=now))
         volume = facts.Observation('volume', 'v-1', 'p-1', billable=True,
                                    price_key='ssd',

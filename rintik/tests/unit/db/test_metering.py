@@ -6,7 +6,8 @@ import decimal
 import random
 import types
 
-from rintik.db import queries
+from rintik.db import quarantine
+from rintik.db import usage
 from rintik.metering import facts
 from rintik.metering import ingest
 from rintik.metering import intervals
@@ -34,7 +35,7 @@ class TestStoreBatch(base.DbTestCase):
     def intervals(self):
         return [(row.resource_type, row.resource_id, row.project_id,
                  row.price_key, row.quantity, row.start, row.end)
-                for row in queries.usage_intervals(self.context)]
+                for row in usage.usage_intervals(self.context)]
 
     def store(self, *records):
         return ingest.store(self.context, list(records), [])
@@ -86,7 +87,7 @@ class TestStoreBatch(base.DbTestCase):
                     'payload': 'oops'}
         ingest.store(self.context, [], [(envelope, 'no payload')])
         ingest.store(self.context, [], [(envelope, 'no payload')])
-        rows = queries.quarantined(self.context)
+        rows = quarantine.quarantined(self.context)
         self.assertEqual([('bad', 'volume.create.end', 'no payload')],
                          [(r.message_id, r.event_type, r.reason)
                           for r in rows])
@@ -109,7 +110,7 @@ class TestResumedDerivation(base.DbTestCase):
     def check(self, batches):
         for batch in batches:
             ingest.store(self.context, batch, [])
-        rows = queries.usage_intervals(self.context)
+        rows = usage.usage_intervals(self.context)
         expected = intervals.derive([
             types.SimpleNamespace(
                 event_time=time, message_id=message_id, gone=fact.gone,

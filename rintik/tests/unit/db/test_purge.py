@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 from rintik.db import purge
-from rintik.db import queries
+from rintik.db import usage
 from rintik.metering import intervals
 from rintik.tests.unit.rating.helpers import at
 from rintik.tests.unit.rating.helpers import cron
@@ -68,7 +68,7 @@ class PurgeTest(RatingTestCase):
     def test_purge(self):
         self.build()
         invoices = self.snapshot()
-        usage = queries.usage_intervals(self.context)
+        before = usage.usage_intervals(self.context)
         kept = {name: self.rows(name)
                 for name in ('running', 'gone-mar', 'late')}
 
@@ -77,8 +77,8 @@ class PurgeTest(RatingTestCase):
         self.assertEqual(invoices, self.snapshot())
         purged = ('gone-jan', 'other-project', 'never-billable')
         self.assertEqual(
-            [row for row in usage if row.resource_id not in purged],
-            queries.usage_intervals(self.context))
+            [row for row in before if row.resource_id not in purged],
+            usage.usage_intervals(self.context))
         for name in purged:
             observed, derived = self.rows(name)
             self.assertEqual([], derived, name)

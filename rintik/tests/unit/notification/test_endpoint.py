@@ -11,7 +11,9 @@ import oslo_messaging
 import testscenarios
 
 from rintik.db import counters
-from rintik.db import queries
+from rintik.db import quarantine
+from rintik.db import readiness
+from rintik.db import usage
 from rintik.handlers import manager
 from rintik.metering import ingest
 from rintik.notification import endpoint
@@ -52,7 +54,7 @@ class EndpointTestCase(base.DbTestCase):
     def usage(self):
         return [(row.resource_type, row.resource_id, row.project_id,
                  row.price_key, row.quantity, row.start, row.end)
-                for row in queries.usage_intervals(self.context)]
+                for row in usage.usage_intervals(self.context)]
 
 
 class TestInfo(EndpointTestCase):
@@ -69,7 +71,7 @@ class TestInfo(EndpointTestCase):
         message['metadata']['timestamp'] = 'yesterday'
         self.assertEqual(oslo_messaging.NotificationResult.HANDLED,
                          self.endpoint.info([message]))
-        [row] = queries.quarantined(self.context)
+        [row] = quarantine.quarantined(self.context)
         self.assertEqual("envelope timestamp 'yesterday' is not a valid "
                          "time", row.reason)
         self.assertEqual('INFO', row.priority)
@@ -102,7 +104,7 @@ class TestRequeue(EndpointTestCase):
         self.assertEqual(oslo_messaging.NotificationResult.REQUEUE, result)
         self.assertEqual(1, store.call_count)
         self.assertEqual([], self.usage())
-        self.assertEqual([], queries.quarantined(self.context))
+        self.assertEqual([], quarantine.quarantined(self.context))
         self.assertEqual({'requeued': 1}, +self.endpoint.unsaved)
 
 
@@ -140,7 +142,7 @@ class TestPoisonMessage(EndpointTestCase):
         self.assertEqual([(FLOATING_IP_DELETE,
                            'storage error: ValueError: value too long')],
                          [(row.message_id, row.reason)
-                          for row in queries.quarantined(self.context)])
+                          for row in quarantine.quarantined(self.context)])
         self.assertEqual({'requeued': 0, 'split': 1, 'redelivered': 0},
                          counters.totals(self.context))
 
@@ -154,14 +156,14 @@ class TestPoisonMessage(EndpointTestCase):
         self.assertEqual([(FLOATING_IP_DELETE,
                            'storage error: DBDuplicateEntry')],
                          [(row.message_id, row.reason)
-                          for row in queries.quarantined(self.context)])
+                          for row in quarantine.quarantined(self.context)])
 
     def test_quarantine_failure_requeues(self):
         with mock.patch.object(ingest, 'quarantine',
                                side_effect=db_exc.DBConnectionError()):
             result = self.info_with_poison(ValueError('value too long'))
         self.assertEqual(oslo_messaging.NotificationResult.REQUEUE, result)
-        self.assertEqual([], queries.quarantined(self.context))
+        self.assertEqual([], quarantine.quarantined(self.context))
 
 
 class TestPersistentTransientError(EndpointTestCase):
@@ -189,23 +191,23 @@ class TestPersistentTransientError(EndpointTestCase):
         self.assertEqual([(FLOATING_IP_DELETE,
                            'storage error: DBDeadlock')],
                          [(row.message_id, row.reason)
-                          for row in queries.quarantined(self.context)])
+                          for row in quarantine.quarantined(self.context)])
         self.assertEqual(0, len(self.endpoint.attempts))
         # Two batches of two requeued, then one split.
         self.assertEqual({'requeued': 4, 'split': 1, 'redelivered': 0},
                          counters.totals(self.context))
 
     def test_nothing_quarantined_while_database_does_not_answer(self):
-        with mock.patch.object(queries, 'ping',
+        with mock.patch.object(readiness, 'ping',
                                side_effect=db_exc.DBConnectionError()):
             self.assertEqual([REQUEUE] * 6, self.deliver(6))
-        self.assertEqual([], queries.quarantined(self.context))
+        self.assertEqual([], quarantine.quarantined(self.context))
         self.assertEqual([], self.usage())
         self.assertEqual({'requeued': 12}, +self.endpoint.unsaved)
         # Back: the next delivery splits the batch.
         self.assertEqual([HANDLED], self.deliver(1))
         self.assertEqual(VOLUME_USAGE, self.usage())
-        self.assertEqual(1, len(queries.quarantined(self.context)))
+        self.assertEqual(1, len(quarantine.quarantined(self.context)))
         self.assertEqual({'requeued': 12, 'split': 1, 'redelivered': 0},
                          counters.totals(self.context))
 

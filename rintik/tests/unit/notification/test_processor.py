@@ -8,7 +8,8 @@ from unittest import mock
 from oslo_serialization import jsonutils
 import testscenarios
 
-from rintik.db import queries
+from rintik.db import quarantine
+from rintik.db import usage
 from rintik.handlers import compute
 from rintik.handlers import manager
 from rintik.metering import facts
@@ -40,12 +41,12 @@ class ProcessorTestCase(base.DbTestCase):
     def usage(self):
         return [(row.resource_type, row.resource_id, row.project_id,
                  row.price_key, row.quantity, row.start, row.end)
-                for row in queries.usage_intervals(self.context)]
+                for row in usage.usage_intervals(self.context)]
 
     def quarantine(self):
         return [(row.message_id, row.event_type, row.reason,
                  jsonutils.loads(row.envelope))
-                for row in queries.quarantined(self.context)]
+                for row in quarantine.quarantined(self.context)]
 
 
 def in_order(test, sequence):

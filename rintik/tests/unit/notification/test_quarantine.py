@@ -4,7 +4,8 @@ import hashlib
 
 from oslo_serialization import jsonutils
 
-from rintik.db import queries
+from rintik.db import quarantine
+from rintik.db import usage
 from rintik.handlers import manager
 from rintik.metering import ingest
 from rintik.notification import processor
@@ -26,7 +27,7 @@ class TestQuarantineRows(base.DbTestCase):
     def quarantine(self, *envelopes, reason='bad'):
         ingest.quarantine(self.context, [(item, reason)
                                          for item in envelopes])
-        return queries.quarantined(self.context)
+        return quarantine.quarantined(self.context)
 
     def test_plain_id_is_the_key(self):
         [row] = self.quarantine(envelope())
@@ -82,7 +83,7 @@ class TestLongMessageId(base.DbTestCase):
         proc = processor.Processor(manager.HandlerSet(self.conf))
         outcome = proc.process(self.context, [envelope(LONG_ID)])
         self.assertEqual(processor.Outcome(0, 0, 0, 1), outcome)
-        [row] = queries.quarantined(self.context)
+        [row] = quarantine.quarantined(self.context)
         self.assertEqual('message_id is longer than 255 characters',
                          row.reason)
-        self.assertEqual([], queries.usage_intervals(self.context))
+        self.assertEqual([], usage.usage_intervals(self.context))

@@ -8,7 +8,7 @@ from rintik.db import invoices as db_invoices
 from rintik.db import notifications
 from rintik import exception
 from rintik.metering import ingest
-from rintik.rating import actions
+from rintik.rating import payments
 from rintik.tests.unit.rating import helpers
 
 at, cron, D = helpers.at, helpers.cron, helpers.D
@@ -119,8 +119,8 @@ class ActionNoticeTest(NoticeTestCase):
 
     def test_finish_and_rollback_notify_with_the_money_moved(self):
         invoice = self.issue(balance='50.00')
-        actions.finish(self.context, invoice.id, False, at(2, 3), 'admin')
-        actions.rollback_to_unpaid(self.context, invoice.id, False,
+        payments.finish(self.context, invoice.id, False, at(2, 3), 'admin')
+        payments.rollback_to_unpaid(self.context, invoice.id, False,
                                    at(2, 4), 'admin')
         self.assertEqual([
             ('Invoice %d paid' % invoice.id,
@@ -133,15 +133,15 @@ class ActionNoticeTest(NoticeTestCase):
 
     def test_a_refused_finish_stores_no_notice(self):
         invoice = self.issue(balance='33.29')
-        self.assertRaises(exception.Conflict, actions.finish, self.context,
+        self.assertRaises(exception.Conflict, payments.finish, self.context,
                           invoice.id, False, at(2, 3), 'admin')
         self.assertEqual(1, len(self.notices('p1')))
 
     def test_top_up_and_down_notify_the_new_balance(self):
         self.issue()
-        actions.change_balance(self.context, 'p1', balances.TOP_UP,
+        payments.change_balance(self.context, 'p1', balances.TOP_UP,
                                D('100.00'), 'cash', at(2, 3), 'admin')
-        actions.change_balance(self.context, 'p1', balances.TOP_DOWN,
+        payments.change_balance(self.context, 'p1', balances.TOP_DOWN,
                                D('30.50'), None, at(2, 4), 'admin')
         self.assertEqual([
             ('Balance top-up', 'USD 100.00 was added to the balance, which '
@@ -152,7 +152,7 @@ class ActionNoticeTest(NoticeTestCase):
 
     def test_a_refused_top_down_stores_no_notice(self):
         self.issue()
-        self.assertRaises(exception.Invalid, actions.change_balance,
+        self.assertRaises(exception.Invalid, payments.change_balance,
                           self.context, 'p1', balances.TOP_DOWN, D('1.00'),
                           None, at(2, 3), 'admin')
         self.assertEqual(1, len(self.notices('p1')))

@@ -16,9 +16,9 @@ from rintik.billing import quantity as billing_quantity
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
 from rintik.db import live_totals as db_live
-from rintik.db import queries
 from rintik.db import ratecard as db_ratecard
 from rintik.db import settings as db_settings
+from rintik.db import usage
 from rintik import exception
 from rintik.rating import invoicing
 from rintik.rating import live
@@ -121,7 +121,7 @@ class LiveTotalsScenarios:
         since = db_invoices.oldest_open_period(self.context)
         card = ratecard.RateCard.load(self.context)
         everything = [
-            row for row in queries.usage_intervals(self.context)
+            row for row in usage.usage_intervals(self.context)
             if (since is None or row.end is None or row.end > since) and
             unpriced._unpriced(invoicing.to_interval(row),
                                card.versions_for(row))]

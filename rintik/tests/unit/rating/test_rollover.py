@@ -1,5 +1,5 @@
 """invoice-rollover (PRODUCT.md §3): idempotent, catching up, states,
-tax, the balance, adjustments, the lease and the time zone."""
+tax, the balance, adjustments, the lock and the time zone."""
 
 import datetime
 

@@ -15,7 +15,7 @@ from rintik import exception
 from rintik.manage import base
 from rintik.manage import billing
 from rintik.manage import cloud
-from rintik.rating import actions
+from rintik.rating import payments
 from rintik.rating import unpaid
 from rintik.tests import fake_openstack
 from rintik.tests.unit.rating import helpers
@@ -120,7 +120,7 @@ class UnpaidActionsTest(CloudTestCase):
 
     def test_nothing_happens_after_payment(self):
         self.run_at(at(2, 4))
-        actions.finish(self.context, self.invoice_id, True, at(2, 5),
+        payments.finish(self.context, self.invoice_id, True, at(2, 5),
                        'admin')
         self.assertEqual([], self.run_at(at(3, 10)).lines)
         self.assertEqual((['3:send_message'], []),
@@ -128,9 +128,9 @@ class UnpaidActionsTest(CloudTestCase):
 
     def test_a_rollback_to_unpaid_does_not_repeat_a_step(self):
         self.run_at(at(2, 8))
-        actions.finish(self.context, self.invoice_id, True, at(2, 9),
+        payments.finish(self.context, self.invoice_id, True, at(2, 9),
                        'admin')
-        actions.rollback_to_unpaid(self.context, self.invoice_id, True,
+        payments.rollback_to_unpaid(self.context, self.invoice_id, True,
                                    at(2, 9), 'admin')
         self.cloud.resources['servers']['s1']['status'] = 'ACTIVE'
         self.run_at(at(2, 10))
@@ -140,7 +140,7 @@ class UnpaidActionsTest(CloudTestCase):
     def test_payment_restores_what_the_steps_stopped(self):
         self.config(group='unpaid_invoice', restore_on_payment=True)
         self.run_at(at(2, 8))
-        actions.finish(self.context, self.invoice_id, True, at(2, 9),
+        payments.finish(self.context, self.invoice_id, True, at(2, 9),
                        'admin')
         report = self.run_at(at(2, 9))
         self.assertEqual(['restore instance s1 of invoice %d '
@@ -153,7 +153,7 @@ class UnpaidActionsTest(CloudTestCase):
 
     def test_without_restore_on_payment_nothing_is_restarted(self):
         self.run_at(at(2, 8))
-        actions.finish(self.context, self.invoice_id, True, at(2, 9),
+        payments.finish(self.context, self.invoice_id, True, at(2, 9),
                        'admin')
         self.run_at(at(2, 9))
         self.assertEqual([LIST_SERVERS, action('s1', 'os-stop')],

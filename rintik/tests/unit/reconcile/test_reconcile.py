@@ -10,7 +10,7 @@ from rintik.api import metrics
 from rintik.common import coordination
 from rintik.db import counters
 from rintik.db import notifications as db_notifications
-from rintik.db import queries
+from rintik.db import usage
 from rintik.manage import base
 from rintik.manage import reconcile as manage_reconcile
 from rintik.reconcile import repair
@@ -45,7 +45,7 @@ class ReconcileTestCase(CloudTestCase):
 
     def intervals(self, resource_id):
         return [(row.project_id, row.price_key, row.quantity, row.start,
-                 row.end) for row in queries.usage_intervals(
+                 row.end) for row in usage.usage_intervals(
             self.context, resource_id=resource_id)]
 
     def differences(self, report):
@@ -141,7 +141,7 @@ class RepairRulesTest(ReconcileTestCase):
              ('sn1', 'snapshot', None, D(20)),
              ('v1', 'volume', 'type-fast', D(20))],
             sorted((row.resource_id, row.resource_type, row.price_key,
-                    row.quantity) for row in queries.usage_intervals(
+                    row.quantity) for row in usage.usage_intervals(
                 self.context) if row.start == start and row.end is None))
         self.assertEqual([], self.intervals('img2') + self.intervals('r2') +
                          self.intervals('v2'))
@@ -172,7 +172,7 @@ class RepairRulesTest(ReconcileTestCase):
             self.server('s%d' % number,
                         launched='2026-02-0%dT00:00:00Z' % (number + 1))
         self.reconcile()
-        self.assertEqual(5, len([row for row in queries.usage_intervals(
+        self.assertEqual(5, len([row for row in usage.usage_intervals(
             self.context) if row.resource_type == 'instance']))
         self.assertEqual(
             [None, 's1', 's3'],
@@ -205,10 +205,10 @@ class SafetyTest(ReconcileTestCase):
         self.server('s2', flavor='m2')
         self.server('s3', launched='2026-02-03T00:00:00Z')
         self.assertEqual(3, len(self.reconcile().differences))
-        before = queries.usage_intervals(self.context)
+        before = usage.usage_intervals(self.context)
         again = repair.run(self.context, self.conf, NOW + (NOW - at(3, 9)))
         self.assertEqual([], again.differences)
-        self.assertEqual(before, queries.usage_intervals(self.context))
+        self.assertEqual(before, usage.usage_intervals(self.context))
 
     def test_each_run_tells_the_admins_and_counts_its_repairs(self):
         self.observe(at(2, 1), 's1')

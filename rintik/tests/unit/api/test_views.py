@@ -1,17 +1,15 @@
 """The full invoice as the dashboard reads it (dashboard-api.md "Full
 invoice", "Segment")."""
 
-import datetime
 import json
 
 from oslo_serialization import jsonutils
 
+from rintik.api import views
 from rintik.db import invoices as db_invoices
 from rintik.rating import invoicing
-from rintik.rating import views
 from rintik.tests.unit.rating.helpers import at
 from rintik.tests.unit.rating.helpers import cron
-from rintik.tests.unit.rating.helpers import D
 from rintik.tests.unit.rating.helpers import RatingTestCase
 
 USD = dict.fromkeys(('price_charged_currency', 'hourly_price_currency',
@@ -198,40 +196,3 @@ class LiveSegmentIdTest(FullInvoiceTest):
         line = self.lines(self.feb, at(2, 3, 12))[0]
         self.assertNotEqual(invoicing.live_segment_id(self.feb.id, line),
                             invoicing.live_segment_id(self.feb.id + 1, line))
-
-
-class TextTest(RatingTestCase):
-
-    def test_prices_keep_their_digits(self):
-        cases = [('0.0125', 'USD', '0.0125'), ('9', 'USD', '9.00'),
-                 ('0.12345678', 'USD', '0.12345678'), ('100', 'USD',
-                                                       '100.00'),
-                 ('0.5', 'KWD', '0.500'), ('5', 'JPY', '5'),
-                 ('0', 'IDR', '0.00'), ('1E+3', 'IDR', '1000.00')]
-        for amount, currency, text in cases:
-            self.assertEqual(text, views.price_text(D(amount), currency))
-        self.assertIsNone(views.price_text(None, 'USD'))
-
-    def test_datetimes_have_six_fraction_digits_and_z(self):
-        moment = datetime.datetime(2026, 11, 25, 9, 10, 50, 903005,
-                                   tzinfo=datetime.timezone.utc)
-        jakarta = datetime.timezone(datetime.timedelta(hours=7))
-        cases = [(moment, '2026-11-25T09:10:50.903005Z'),
-                 (moment.replace(tzinfo=None), '2026-11-25T09:10:50.903005Z'),
-                 (moment.replace(tzinfo=jakarta),
-                  '2026-11-25T02:10:50.903005Z'),
-                 (moment.replace(microsecond=0),
-                  '2026-11-25T09:10:50.000000Z'),
-                 (datetime.datetime(999, 1, 2, tzinfo=datetime.timezone.utc),
-                  '0999-01-02T00:00:00.000000Z')]
-        for value, text in cases:
-            self.assertEqual(text, views.iso(value))
-        self.assertIsNone(views.iso(None))
-
-    def test_money_has_the_minor_unit(self):
-        cases = [('-168', 'USD', '-168.00'), ('0', 'USD', '0.00'),
-                 ('1000.5', 'IDR', '1000.50'), ('7', 'JPY', '7'),
-                 ('1.2345', 'KWD', '1.235')]
-        for amount, currency, text in cases:
-            self.assertEqual(text, views.money_text(D(amount), currency))
-        self.assertIsNone(views.money_text(None, 'USD'))

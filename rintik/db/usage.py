@@ -1,4 +1,5 @@
-"""Read-side queries of metering: usage intervals and the quarantine."""
+"""Reads of metered usage: the usage intervals (all, or those that can
+lack a price) and the event time of the newest observation."""
 
 import sqlalchemy as sa
 
@@ -8,7 +9,6 @@ from rintik.db import models
 
 RESOURCES = models.Resource.__table__
 INTERVALS = models.UsageInterval.__table__
-QUARANTINE = models.QuarantinedMessage.__table__
 KEYS = models.PriceKey.__table__
 VERSIONS = models.PriceVersion.__table__
 
@@ -68,36 +68,7 @@ def unpriced_candidates(context, since=None):
 
 
 @main_context_manager.reader
-def quarantined(context, ids=None):
-    """Quarantined messages (all, or those with the given ids)."""
-    query = sa.select(QUARANTINE).order_by(QUARANTINE.c.id)
-    if ids is not None:
-        query = query.where(QUARANTINE.c.id.in_(ids))
-    return context.session.execute(query).all()
-
-
-@main_context_manager.writer
-def release_quarantined(context, ids):
-    """Remove the given messages from the quarantine."""
-    if ids:
-        context.session.execute(QUARANTINE.delete().where(
-            QUARANTINE.c.id.in_(ids)))
-
-
-@main_context_manager.reader
-def quarantined_count(context):
-    return context.session.execute(sa.select(sa.func.count()).select_from(
-        QUARANTINE)).scalar_one()
-
-
-@main_context_manager.reader
 def newest_event_time(context):
     """Event time of the newest observation, or None."""
     return context.session.execute(sa.select(sa.func.max(
         models.Observation.__table__.c.event_time))).scalar_one()
-
-
-@main_context_manager.reader
-def ping(context):
-    """``SELECT 1``: raises when the database does not answer."""
-    context.session.execute(sa.select(sa.literal(1))).scalar_one()

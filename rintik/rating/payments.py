@@ -1,4 +1,5 @@
-"""Admin actions on invoices and on the whole billing state."""
+"""The payment workflow of an invoice (paid, rolled back to unpaid) and
+the balance moves an admin makes, each with its notice."""
 
 import decimal
 
@@ -6,9 +7,6 @@ from rintik import conf as rintik_conf
 from rintik.db import balances
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
-from rintik.db import ratecard as db_ratecard
-from rintik.db import rating_state
-from rintik.db import settings as db_settings
 from rintik import exception
 from rintik.notify import centre
 from rintik.notify import events
@@ -94,14 +92,3 @@ def change_balance(context, project_id, action, amount, description, now,
 
 def _currency():
     return rintik_conf.CONF.billing.currency
-
-
-def reset(context, keep_prices):
-    """Wipe projects, invoices, balances, notifications and billing
-    windows (and prices unless kept). Metered usage and settings stay."""
-    with main_context_manager.writer.using(context):
-        db_invoices.delete_billing_state(context)
-        db_settings.delete_windows(context)
-        rating_state.forget_issued(context)
-        if not keep_prices:
-            db_ratecard.delete_all(context)
