@@ -32,20 +32,6 @@ def projects(context):
         PROJECTS.c.retired_at).order_by(PROJECTS.c.project_id)).all()
 
 
-@main_context_manager.writer
-def register_project(context, project_id, known_since):
-    """Make a project known (enable_billing); keep the earliest time."""
-    row = context.session.execute(sa.select(PROJECTS).where(
-        PROJECTS.c.project_id == project_id)).first()
-    if row is None:
-        context.session.execute(PROJECTS.insert().values(
-            project_id=project_id, known_since=known_since))
-    elif known_since < row.known_since:
-        context.session.execute(PROJECTS.update().where(
-            PROJECTS.c.project_id == project_id).values(
-            known_since=known_since))
-
-
 @main_context_manager.reader
 def usage(context, project_ids, start, end, resource_keys=None):
     """Intervals of the projects overlapping [start, end) with their

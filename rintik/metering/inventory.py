@@ -7,7 +7,6 @@ have always been stored with (``observations.source``, message ids
 import decimal
 
 from rintik.common import resource_types
-from rintik.db import invoices as db_invoices
 from rintik.db import metering
 from rintik import exception
 from rintik.metering import facts
@@ -48,8 +47,6 @@ def register(context, body):
                 raise exception.Invalid('%s: incomplete item' % kind.array)
             records.append(('snapshot-%s-%s' % key, 'snapshot',
                             item['start_date'], [observation]))
-            db_invoices.register_project(context, item['tenant_id'],
-                                         item['start_date'])
     if records:
         ingest.store(context, records, [], source='snapshot')
     return len(records)
