@@ -1,13 +1,16 @@
-"""What a run of one source (a replay) changed in metering."""
+"""Recorded usage changes: those adjustments still have to read, and
+what a run of one source (a replay) changed in metering."""
 
 import collections
 
 import sqlalchemy as sa
 
+from rintik.db import bulk
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 
 OBSERVATIONS = models.Observation.__table__
+RESOURCES = models.Resource.__table__
 CHANGES = models.UsageChange.__table__
 
 Changes = collections.namedtuple('Changes', 'observations notifications '
@@ -42,3 +45,25 @@ def since(context, source, start):
         CHANGES.c.resource_pk.in_(sa.select(OBSERVATIONS.c.resource_pk).where(
             new)))).scalar()
     return Changes(observations, notifications, resources)
+
+
+@main_context_manager.reader
+def pending(context, project_ids):
+    """Recorded usage changes of the projects (id, project_id,
+    resource_type, resource_id, changed_from, recorded_at), oldest
+    first."""
+    return context.session.execute(sa.select(
+        CHANGES.c.id, CHANGES.c.project_id, RESOURCES.c.resource_type,
+        RESOURCES.c.resource_id, CHANGES.c.changed_from,
+        CHANGES.c.recorded_at).join(
+        RESOURCES, RESOURCES.c.id == CHANGES.c.resource_pk).where(
+        CHANGES.c.project_id.in_(project_ids)).order_by(CHANGES.c.id)).all()
+
+
+@main_context_manager.writer
+def consume(context, change_ids):
+    """Forget the recorded changes that were read and adjusted (changes
+    recorded since stay)."""
+    for chunk in bulk.chunks(sorted(change_ids)):
+        context.session.execute(CHANGES.delete().where(
+            CHANGES.c.id.in_(chunk)))

@@ -1,4 +1,4 @@
-"""Invoices and their frozen segments; the usage they are rated from."""
+"""Invoices and their frozen segments."""
 
 import sqlalchemy as sa
 
@@ -7,12 +7,8 @@ from rintik.db import clock
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 
-PROJECTS = models.Project.__table__
-RESOURCES = models.Resource.__table__
-INTERVALS = models.UsageInterval.__table__
 INVOICES = models.Invoice.__table__
 SEGMENTS = models.InvoiceSegment.__table__
-CHANGES = models.UsageChange.__table__
 
 IN_PROGRESS = 1
 UNPAID = 2
@@ -22,60 +18,6 @@ FINISHED = 100
 # statement per chunk of invoices.
 ISSUED_COLUMNS = ('state', 'subtotal', 'tax', 'total', 'tax_percent',
                   'deducted', 'finish_date', 'ratecard_revision')
-
-
-@main_context_manager.reader
-def projects(context):
-    """Every billing project (project_id, known_since, retired_at)."""
-    return context.session.execute(sa.select(
-        PROJECTS.c.project_id, PROJECTS.c.known_since,
-        PROJECTS.c.retired_at).order_by(PROJECTS.c.project_id)).all()
-
-
-@main_context_manager.reader
-def usage(context, project_ids, start, end, resource_keys=None):
-    """Intervals of the projects overlapping [start, end) with their
-    resource's type, id and name, oldest first (of the resources
-    ``resource_keys`` (type, id) only, one query per chunk of them)."""
-    query = sa.select(
-        INTERVALS.c.project_id, RESOURCES.c.resource_type,
-        RESOURCES.c.resource_id, RESOURCES.c.name, INTERVALS.c.price_key,
-        INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end).join(
-        RESOURCES, RESOURCES.c.id == INTERVALS.c.resource_pk).where(
-        INTERVALS.c.project_id.in_(project_ids),
-        INTERVALS.c.start < end,
-        sa.or_(INTERVALS.c.end.is_(None), INTERVALS.c.end > start))
-    query = query.order_by(INTERVALS.c.start, RESOURCES.c.resource_id)
-    if resource_keys is None:
-        return context.session.execute(query).all()
-    rows = []
-    for keys in bulk.chunks(sorted(resource_keys)):
-        rows.extend(context.session.execute(query.where(sa.tuple_(
-            RESOURCES.c.resource_type, RESOURCES.c.resource_id).in_(
-            keys))))
-    return sorted(rows, key=lambda row: (row.start, row.resource_id))
-
-
-@main_context_manager.reader
-def usage_changes(context, project_ids):
-    """Recorded usage changes of the projects (id, project_id,
-    resource_type, resource_id, changed_from, recorded_at), oldest
-    first."""
-    return context.session.execute(sa.select(
-        CHANGES.c.id, CHANGES.c.project_id, RESOURCES.c.resource_type,
-        RESOURCES.c.resource_id, CHANGES.c.changed_from,
-        CHANGES.c.recorded_at).join(
-        RESOURCES, RESOURCES.c.id == CHANGES.c.resource_pk).where(
-        CHANGES.c.project_id.in_(project_ids)).order_by(CHANGES.c.id)).all()
-
-
-@main_context_manager.writer
-def consume_changes(context, change_ids):
-    """Forget the recorded changes that were read and adjusted (changes
-    recorded since stay)."""
-    for chunk in bulk.chunks(sorted(change_ids)):
-        context.session.execute(CHANGES.delete().where(
-            CHANGES.c.id.in_(chunk)))
 
 
 @main_context_manager.reader
@@ -225,17 +167,3 @@ def delete_billing_state(context):
         session.execute(model.__table__.delete())
     session.execute(models.LiveState.__table__.update().values(
         generation=None))
-
-
-@main_context_manager.reader
-def get_project(context, project_id):
-    return context.session.execute(sa.select(PROJECTS).where(
-        PROJECTS.c.project_id == project_id)).first()
-
-
-@main_context_manager.writer
-def set_project_email(context, project_id, email):
-    """Set a known project's notification addresses; False if unknown."""
-    return bool(context.session.execute(PROJECTS.update().where(
-        PROJECTS.c.project_id == project_id).values(
-        email_notification=email)).rowcount)

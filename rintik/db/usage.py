@@ -1,9 +1,11 @@
-"""Reads of metered usage: the usage intervals (all, or those that can
-lack a price) and the event time of the newest observation."""
+"""Reads of metered usage: the usage intervals (all, of projects in a
+period, or those that can lack a price) and the event time of the newest
+observation."""
 
 import sqlalchemy as sa
 
 from rintik.billing import segments
+from rintik.db import bulk
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 
@@ -31,6 +33,30 @@ def usage_intervals(context, project_id=None, resource_id=None,
     query = query.order_by(INTERVALS.c.start, RESOURCES.c.resource_type,
                            RESOURCES.c.resource_id)
     return context.session.execute(query).all()
+
+
+@main_context_manager.reader
+def project_usage(context, project_ids, start, end, resource_keys=None):
+    """Intervals of the projects overlapping [start, end) with their
+    resource's type, id and name, oldest first (of the resources
+    ``resource_keys`` (type, id) only, one query per chunk of them)."""
+    query = sa.select(
+        INTERVALS.c.project_id, RESOURCES.c.resource_type,
+        RESOURCES.c.resource_id, RESOURCES.c.name, INTERVALS.c.price_key,
+        INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end).join(
+        RESOURCES, RESOURCES.c.id == INTERVALS.c.resource_pk).where(
+        INTERVALS.c.project_id.in_(project_ids),
+        INTERVALS.c.start < end,
+        sa.or_(INTERVALS.c.end.is_(None), INTERVALS.c.end > start))
+    query = query.order_by(INTERVALS.c.start, RESOURCES.c.resource_id)
+    if resource_keys is None:
+        return context.session.execute(query).all()
+    rows = []
+    for keys in bulk.chunks(sorted(resource_keys)):
+        rows.extend(context.session.execute(query.where(sa.tuple_(
+            RESOURCES.c.resource_type, RESOURCES.c.resource_id).in_(
+            keys))))
+    return sorted(rows, key=lambda row: (row.start, row.resource_id))
 
 
 def _price_kind():

@@ -16,8 +16,8 @@ import smtplib
 from oslo_serialization import jsonutils
 
 from rintik.common import coordination
-from rintik.db import invoices as db_invoices
 from rintik.db import notifications as db_notifications
+from rintik.db import projects as db_projects
 from rintik.notify import smtp
 from rintik.notify import templates
 from rintik.rating import settings
@@ -86,7 +86,7 @@ class _Delivery:
     def _recipients(self, row, values):
         if row.project_id is None:
             return addresses(values['email_admin'])
-        project = db_invoices.get_project(self.context, row.project_id)
+        project = db_projects.get_project(self.context, row.project_id)
         return addresses(project.email_notification if project else '')
 
     def _message(self, row, recipients, values):

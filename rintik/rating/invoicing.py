@@ -9,8 +9,10 @@ import hashlib
 from rintik.billing import charges
 from rintik.billing import invoice as invoice_maths
 from rintik.billing import segments as billing_segments
+from rintik.db import changes as db_changes
 from rintik.db import invoices as db_invoices
 from rintik.db import settings as db_settings
+from rintik.db import usage as db_usage
 from rintik.rating import ratecard
 
 
@@ -50,7 +52,7 @@ class Line:
 
 
 def to_interval(row):
-    """A usage row of db.invoices.usage as rintik.billing's interval."""
+    """A usage row of db.usage.project_usage as rintik.billing's interval."""
     return billing_segments.UsageInterval(
         row.resource_type, row.resource_id, row.project_id, row.price_key,
         row.quantity, row.start, row.end)
@@ -150,7 +152,7 @@ def adjustments_of(context, invoices, changes, windows, policy, cards=None):
     for _invoice, recorded in pairs:
         keys.update(recorded)
     usage = {}
-    for row in db_invoices.usage(
+    for row in db_usage.project_usage(
             context, sorted(reached),
             min(invoice.period_start for invoice, _recorded in pairs),
             max(invoice.period_end for invoice, _recorded in pairs), keys):
@@ -297,8 +299,8 @@ def invoice_lines(context, invoice, policy, now):
         return [_stored_line(row) for row in rows], [row.id for row in rows]
     windows = windows_of(context)
     project_id = invoice.project_id
-    changes = db_invoices.usage_changes(context, [project_id])
-    rows = db_invoices.usage(context, [project_id], invoice.period_start,
+    changes = db_changes.pending(context, [project_id])
+    rows = db_usage.project_usage(context, [project_id], invoice.period_start,
                              invoice.period_end)
     charged, names = rate(rows, invoice.period_start, invoice.period_end,
                           windows, ratecard.RateCard.load(context), now,

@@ -26,9 +26,11 @@ row.
 
 from rintik.common import resource_types
 from rintik.db import bulk
+from rintik.db import changes as db_changes
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
 from rintik.db import live_totals as db_live
+from rintik.db import usage as db_usage
 from rintik.rating import invoicing
 from rintik.rating import live
 from rintik.rating import ratecard
@@ -128,10 +130,10 @@ def _figures(context, project_ids, windows, card, cards, policy, now):
     if not opened:
         return
     changes = {}
-    for change in db_invoices.usage_changes(context, project_ids):
+    for change in db_changes.pending(context, project_ids):
         changes.setdefault(change.project_id, []).append(change)
     usage = {}
-    for row in db_invoices.usage(
+    for row in db_usage.project_usage(
             context, sorted({invoice.project_id for invoice in opened}),
             min(invoice.period_start for invoice in opened),
             max(invoice.period_end for invoice in opened)):

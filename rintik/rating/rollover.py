@@ -19,10 +19,13 @@ from rintik.billing import periods
 from rintik.common import coordination
 from rintik.db import balances
 from rintik.db import bulk
+from rintik.db import changes as db_changes
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
 from rintik.db import notifications
+from rintik.db import projects as db_projects
 from rintik.db import rating_state
+from rintik.db import usage as db_usage
 from rintik.notify import centre
 from rintik.notify import events
 from rintik.rating import invoicing
@@ -67,7 +70,7 @@ def open_current_invoices(context, conf, now):
         if not rollover.windows:
             return 0
         current = periods.period_start(now, rollover.policy.timezone)
-        projects = db_invoices.projects(context)
+        projects = db_projects.projects(context)
         existing = {(invoice.project_id, invoice.period_start)
                     for invoice in db_invoices.invoices_of(
                         context, [project.project_id
@@ -123,7 +126,7 @@ class Rollover:
         values = settings.all_settings(self.context)
         self.tax_percent = values['invoice_tax']
         self.auto_deduct = values['invoice_auto_deduct_balance']
-        projects = db_invoices.projects(self.context)
+        projects = db_projects.projects(self.context)
         for chunk in bulk.chunks(projects, CHUNK):
             self._chunk(chunk)
         self._notify_admins()
@@ -197,7 +200,7 @@ class Rollover:
         # in the usage read and stays recorded, so it is re-rated again
         # (to a zero adjustment), never lost.
         changes = {}
-        for change in db_invoices.usage_changes(self.context, ids):
+        for change in db_changes.pending(self.context, ids):
             changes.setdefault(change.project_id, []).append(change)
         existing = {}
         for invoice in db_invoices.invoices_of(self.context, ids):
@@ -229,7 +232,7 @@ class Rollover:
         retired = [p.project_id for p in projects if p.retired_at]
         if not retired:
             return set()
-        return {row.project_id for row in db_invoices.usage(
+        return {row.project_id for row in db_usage.project_usage(
             self.context, retired, self.now, self.until) if row.end is None}
 
     def _close(self, to_close, changes, done):
@@ -252,7 +255,8 @@ class Rollover:
         end = max(i.period_end for invoices in closing.values()
                   for i in invoices)
         usage = {}
-        for row in db_invoices.usage(self.context, list(closing), start, end):
+        for row in db_usage.project_usage(self.context, list(closing), start,
+                                          end):
             usage.setdefault(row.project_id, []).append(row)
         adjustments = invoicing.adjustments_of(
             self.context, {project_id: by_project[project_id]
@@ -283,7 +287,7 @@ class Rollover:
                                           if line.unpriced)
         db_invoices.issue_invoices(self.context, issued, segment_rows,
                                    self.now)
-        db_invoices.consume_changes(self.context, consumed)
+        db_changes.consume(self.context, consumed)
         centre.store(self.context, notices, self.now)
         rating_state.issued(self.context.session, end)
         done.issued += len(issued)

@@ -14,8 +14,8 @@ import testscenarios
 
 from rintik import context as rintik_context
 from rintik.db import balances
-from rintik.db import invoices as db_invoices
 from rintik.db import notifications
+from rintik.db import projects as db_projects
 from rintik.db import unpaid as db_unpaid
 from rintik import exception
 from rintik.notify import outbox
@@ -49,7 +49,7 @@ class MoneyMailTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
         self.enable(at(1))
         for project in projects:
             self.live('i-' + project, at(1, 10), at(1, 11), project=project)
-            db_invoices.set_project_email(self.context, project,
+            db_projects.set_project_email(self.context, project,
                                           '%s@x.example' % project)
         self.rollover(cron(2))
 

@@ -26,6 +26,7 @@ from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
 from rintik.db import models
 from rintik.db import settings as db_settings
+from rintik.db import usage as db_usage
 from rintik import exception
 from rintik.metering import ingest
 from rintik.rating import payments
@@ -174,7 +175,7 @@ class MoneyRaceTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
         derived = threading.Event()
         usage_read = threading.Event()
         rederive = ingest._store_usage
-        read_usage = db_invoices.usage
+        read_usage = db_usage.project_usage
 
         def rederive_and_wait(*args, **kwargs):
             result = rederive(*args, **kwargs)
@@ -190,7 +191,7 @@ class MoneyRaceTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
         self.useFixture(fixtures.MockPatch(
             'rintik.metering.ingest._store_usage', rederive_and_wait))
         self.useFixture(fixtures.MockPatch(
-            'rintik.db.invoices.usage', read_and_signal))
+            'rintik.db.usage.project_usage', read_and_signal))
 
         def monitor():
             self.observe(at(1, 25), 'i1', gone=True)

@@ -10,7 +10,7 @@ from rintik.billing import money
 from rintik.common import clock
 from rintik.common import formats
 from rintik.db import balances
-from rintik.db import invoices as db_invoices
+from rintik.db import projects as db_projects
 from rintik import exception
 from rintik.rating import payments
 from rintik.rating import prices
@@ -27,7 +27,7 @@ AMOUNT_SCHEMA = {
 
 
 def balance_object(context, row):
-    project = db_invoices.get_project(context, row.project_id)
+    project = db_projects.get_project(context, row.project_id)
     return {
         'id': row.id,
         'project': views.project_object(
@@ -81,7 +81,7 @@ class BalanceController(base.Controller):
         project = utils.project_scope(tenant_id)
         utils.authorize(rule, {'project_id': project})
         context = pecan.request.context
-        if db_invoices.get_project(context, project) is None and \
+        if db_projects.get_project(context, project) is None and \
                 balances.get_balance(context, project_id=project) is None:
             raise exception.NotFound()
         return project

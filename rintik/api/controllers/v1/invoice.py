@@ -11,6 +11,7 @@ from rintik.common import clock
 from rintik.common import resource_types
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
+from rintik.db import projects as db_projects
 from rintik.db import settings as db_settings
 from rintik import exception
 from rintik.metering import inventory
@@ -63,7 +64,7 @@ def _size(value, field):
 def _emails(context, project_ids):
     emails = {}
     for project_id in set(project_ids):
-        project = db_invoices.get_project(context, project_id)
+        project = db_projects.get_project(context, project_id)
         emails[project_id] = project.email_notification if project else ''
     return emails
 

@@ -8,8 +8,8 @@ from rintik.api import utils
 from rintik.api import views
 from rintik.common import clock
 from rintik.common import formats
-from rintik.db import invoices as db_invoices
 from rintik.db import notifications as db_notifications
+from rintik.db import projects as db_projects
 from rintik import exception
 
 GENERAL = '0'
@@ -18,7 +18,7 @@ GENERAL = '0'
 def notification_object(context, row):
     project = None
     if row.project_id is not None:
-        found = db_invoices.get_project(context, row.project_id)
+        found = db_projects.get_project(context, row.project_id)
         project = views.project_object(
             row.project_id, found.email_notification if found else '')
     return {

@@ -8,7 +8,7 @@ from rintik.api.controllers.v1 import common
 from rintik.api import utils
 from rintik.api import views
 from rintik.common import clock
-from rintik.db import invoices as db_invoices
+from rintik.db import projects as db_projects
 from rintik import exception
 from rintik.rating import overview
 from rintik.rating import settings
@@ -60,7 +60,7 @@ class ProjectOverviewController(base.Controller):
     def _project(self, tenant_id, rule):
         project = utils.project_scope(tenant_id)
         utils.authorize(rule, {'project_id': project})
-        row = db_invoices.get_project(pecan.request.context, project)
+        row = db_projects.get_project(pecan.request.context, project)
         if row is None:
             raise exception.NotFound()
         return row
@@ -74,6 +74,6 @@ class ProjectOverviewController(base.Controller):
     def update_email(self, tenant_id):
         row = self._project(tenant_id, 'rintik:project:update_email')
         body = utils.request_body(EMAIL_SCHEMA)
-        db_invoices.set_project_email(pecan.request.context, row.project_id,
+        db_projects.set_project_email(pecan.request.context, row.project_id,
                                       parse_emails(body['email_notification']))
         return {'status': 'success'}

@@ -39,8 +39,8 @@ from rintik.common import policy
 from rintik import conf
 from rintik import context as rintik_context
 from rintik.db import balances
-from rintik.db import invoices as db_invoices
 from rintik.db import notifications
+from rintik.db import projects as db_projects
 from rintik.db import settings as db_settings
 from rintik import exception
 from rintik.metering import facts
@@ -343,9 +343,9 @@ class BillingData(fixtures.Fixture):
         # The notification tests read a fixed set; what the rollover
         # notifies is tested in rintik.tests.unit.notify.
         notifications.delete_all(context)
-        db_invoices.set_project_email(context, 'project-a',
+        db_projects.set_project_email(context, 'project-a',
                                       'billing@a.example')
-        db_invoices.set_project_email(context, 'project-b', 'ops@b.example')
+        db_projects.set_project_email(context, 'project-b', 'ops@b.example')
         balances.record(context, 'project-b', balances.TOP_UP, D('500.00'),
                         'Opening balance', at(1, 2))
         for project, title, moment in (

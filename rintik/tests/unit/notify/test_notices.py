@@ -6,6 +6,7 @@ import json
 from rintik.db import balances
 from rintik.db import invoices as db_invoices
 from rintik.db import notifications
+from rintik.db import projects as db_projects
 from rintik import exception
 from rintik.metering import ingest
 from rintik.rating import payments
@@ -35,7 +36,7 @@ class NoticeTestCase(helpers.RatingTestCase):
         self.live('i1', at(1, 10), at(1, 11), name='web')
         self.live('v1', at(1, 10), at(1, 11), resource_type='volume',
                   price_key='ssd', quantity=20, name='data')
-        db_invoices.set_project_email(self.context, 'p1', 'a@x.example')
+        db_projects.set_project_email(self.context, 'p1', 'a@x.example')
         if balance:
             balances.record(self.context, 'p1', balances.TOP_UP,
                             D(balance), 'top-up', at(1, 2))

@@ -9,6 +9,7 @@ import fixtures
 
 from rintik.db import invoices as db_invoices
 from rintik.db import notifications
+from rintik.db import projects as db_projects
 from rintik.manage import base
 from rintik.manage import notification
 from rintik.notify import outbox
@@ -43,9 +44,9 @@ class OutboxTestCase(test_notices.NoticeTestCase):
 class DeliveryTest(OutboxTestCase):
 
     def test_the_invoice_mail_carries_its_lines_and_totals(self):
-        db_invoices.set_project_email(self.context, 'p1', '')
+        db_projects.set_project_email(self.context, 'p1', '')
         invoice = self.issue()
-        db_invoices.set_project_email(self.context, 'p1',
+        db_projects.set_project_email(self.context, 'p1',
                                       'a@x.example, b@y.example')
         self.setting('company_name', 'Rintik Cloud')
         summary = self.send(cron(2) + MINUTE)
@@ -91,7 +92,7 @@ class DeliveryTest(OutboxTestCase):
 
     def test_no_address_is_recorded_and_not_retried(self):
         self.issue()
-        db_invoices.set_project_email(self.context, 'p1', '')
+        db_projects.set_project_email(self.context, 'p1', '')
         self.send(cron(2) + MINUTE)
         row = self.row()
         self.assertEqual(([], False, 'No recipient address', None, 1),

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from rintik.db.engine import main_context_manager
 from rintik.db import invoices as db_invoices
 from rintik.db import models
+from rintik.db import projects as db_projects
 from rintik.db import settings as db_settings
 from rintik.metering import facts
 from rintik.metering import ingest
@@ -105,7 +106,7 @@ class RatingTestCase(base.DbTestCase):
         """Invoices of a project (or all), by project then period."""
         if project is None:
             project = [row.project_id
-                       for row in db_invoices.projects(self.context)]
+                       for row in db_projects.projects(self.context)]
         else:
             project = [project]
         return db_invoices.invoices_of(self.context, project)
