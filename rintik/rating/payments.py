@@ -26,6 +26,15 @@ def _locked(context, invoice_id, state, verb):
     return invoice
 
 
+def _move(context, invoice, action, amount, what, now, caused_by,
+          request_id):
+    """Record a balance move of the invoice's project for the invoice
+    ("Payment of invoice 7", "Refund of invoice 7")."""
+    balances.record(context, invoice.project_id, action, amount,
+                    '%s of invoice %d' % (what, invoice.id), now, invoice.id,
+                    caused_by=caused_by, request_id=request_id)
+
+
 def finish(context, invoice_id, skip_balance, now, caused_by,
            request_id=None):
     """Mark an unpaid invoice paid, deducting its total from the balance
@@ -39,11 +48,8 @@ def finish(context, invoice_id, skip_balance, now, caused_by,
         if not skip_balance and invoice.total > 0:
             deducted = invoice.total
             try:
-                balances.record(context, invoice.project_id,
-                                balances.TOP_DOWN, deducted,
-                                'Payment of invoice %d' % invoice.id, now,
-                                invoice.id, caused_by=caused_by,
-                                request_id=request_id)
+                _move(context, invoice, balances.TOP_DOWN, deducted,
+                      'Payment', now, caused_by, request_id)
             except exception.Invalid:
                 raise exception.Conflict(
                     'The balance does not cover the invoice total.')
@@ -65,10 +71,8 @@ def rollback_to_unpaid(context, invoice_id, skip_balance, now, caused_by,
         refunded = ZERO
         if not skip_balance and invoice.deducted > 0:
             refunded = invoice.deducted
-            balances.record(context, invoice.project_id, balances.TOP_UP,
-                            invoice.deducted, 'Refund of invoice %d'
-                            % invoice.id, now, invoice.id,
-                            caused_by=caused_by, request_id=request_id)
+            _move(context, invoice, balances.TOP_UP, refunded, 'Refund',
+                  now, caused_by, request_id)
         db_invoices.set_state(context, invoice.id, db_invoices.UNPAID, None,
                               ZERO, now)
         centre.store(context, [events.invoice_rolled_back(
