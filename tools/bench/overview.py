@@ -135,7 +135,7 @@ def measure(args):
     from rintik import conf
     from rintik import context as rintik_context
     from rintik.db import engine as db_engine
-    from rintik.db import invoices as db_invoices
+    from rintik.db import projects as db_projects
     from rintik.rating import invoicing
     from rintik.rating import overview
     from rintik.rating import rollover
@@ -145,7 +145,7 @@ def measure(args):
     db_engine.configure(conf.CONF)
     context = rintik_context.get_admin_context()
     opened = rollover.open_current_invoices(context, conf.CONF, now)
-    projects = [row.project_id for row in db_invoices.projects(context)]
+    projects = [row.project_id for row in db_projects.projects(context)]
     print('%d projects, %d intervals, %d open invoices loaded in %.1f s'
           % (counts['projects'], counts['intervals'], opened,
              time.monotonic() - started), flush=True)
