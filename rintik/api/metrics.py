@@ -3,8 +3,9 @@
 Each collector takes the request context and yields Prometheus metric
 families; labels carry ids, never names. To expose more, write a
 collector and add it to COLLECTORS. The open invoices' figures (two
-samples per project and resource type) are written as text directly and
-may be reused across scrapes ([api] metrics_cache_seconds).
+samples per project and resource type) are written as text directly,
+encoded and compressed once, and may be reused across scrapes ([api]
+metrics_cache_seconds).
 """
 
 import threading
@@ -15,6 +16,7 @@ from prometheus_client import core
 from prometheus_client import exposition as prometheus_exposition
 from prometheus_client import utils as prometheus_utils
 
+from rintik.api import gzip_parts
 from rintik.common import clock
 from rintik import conf
 from rintik import context as rintik_context
@@ -146,17 +148,31 @@ def last_rollover(context):
         value=state.last_rollover_at.timestamp())
 
 
+class Figures:
+    """The open invoices' exposition text, encoded and compressed once
+    for every scrape that reuses it."""
+
+    def __init__(self, text):
+        self.plain = text.encode()
+        self.compressed = gzip_parts.Compressed(self.plain)
+
+
+def open_invoice_figures(context):
+    return Figures(open_invoices(context))
+
+
 class _Revalidated:
-    """Text read by ``read(context)`` and reused for [api]
+    """What ``read(context)`` returns, reused for [api]
     metrics_cache_seconds (0: read at every scrape). Once they have
     passed, the next scrape starts a new read in a background thread and
-    gets the previous text: a scrape waits for the database only when
-    nothing was read yet."""
+    gets the previous value; a scrape waits for a read of its own only
+    when nothing was read yet or the last read began twice that long
+    ago, so no scrape gets figures older than that."""
 
     def __init__(self, read):
         self.read = read
         self.lock = threading.Lock()
-        self.text = None
+        self.value = None
         self.read_at = None
         self.reading = None
 
@@ -165,33 +181,36 @@ class _Revalidated:
         if not seconds:
             return self.read(context)
         with self.lock:
-            if self.text is None:
-                self._store(self.read(context))
-            elif (time.monotonic() - self.read_at >= seconds and
-                  self.reading is None):
+            began = time.monotonic()
+            if self.value is None or began - self.read_at >= 2 * seconds:
+                self._store(began, self.read(context))
+            elif began - self.read_at >= seconds and self.reading is None:
                 self.reading = threading.Thread(
                     target=self._reread, daemon=True,
                     name='rintik-metrics')
                 self.reading.start()
-            return self.text
+            return self.value
 
-    def _store(self, text):
-        self.text = text
-        self.read_at = time.monotonic()
+    def _store(self, began, value):
+        """Keep ``value`` unless what is kept was read after it."""
+        if self.read_at is None or began > self.read_at:
+            self.value = value
+            self.read_at = began
 
     def _reread(self):
+        began = time.monotonic()
         try:
-            text = self.read(rintik_context.get_admin_context())
+            value = self.read(rintik_context.get_admin_context())
         except Exception:
             LOG.exception('Reading the open invoice metrics failed.')
-            text = None
+            value = None
         with self.lock:
-            if text is not None:
-                self._store(text)
+            if value is not None:
+                self._store(began, value)
             self.reading = None
 
 
-open_invoice_metrics = _Revalidated(open_invoices)
+open_invoice_metrics = _Revalidated(open_invoice_figures)
 
 
 COLLECTORS = (quarantined_messages, ingest_lag, ingest_counters,
@@ -209,12 +228,16 @@ class _Scrape:
             yield from collector(self.context)
 
 
-def exposition(context):
+def exposition(context, gzip=False):
     """The Prometheus text exposition of every collector, then of the
-    open invoices."""
+    open invoices, as chunks to send in order (the open invoices' own,
+    not copied), compressed as one gzip member if ``gzip``."""
     registry = core.CollectorRegistry(auto_describe=False)
     registry.register(_Scrape(context))
     # One reader transaction for every collector's query.
     with main_context_manager.reader.using(context):
-        text = prometheus_exposition.generate_latest(registry)
-    return text + open_invoice_metrics(context).encode()
+        head = prometheus_exposition.generate_latest(registry)
+    figures = open_invoice_metrics(context)
+    if gzip:
+        return gzip_parts.gzip_chunks(head, figures.compressed)
+    return [head, figures.plain]

@@ -2,13 +2,17 @@
 
 import datetime
 import decimal
+import gzip
 import threading
 from unittest import mock
+import zlib
 
 import fixtures
 from prometheus_client import core
 from prometheus_client import exposition as prometheus_exposition
+import webob
 
+from rintik.api import app
 from rintik.api import metrics
 from rintik.common import clock
 from rintik.db import counters
@@ -22,6 +26,7 @@ from rintik.rating import overview
 from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.tests import base
+from rintik.tests.unit.api import fixtures as api_fixtures
 
 UTC = datetime.timezone.utc
 
@@ -33,7 +38,7 @@ class MetricsTestCase(base.DbTestCase):
             session.add_all(rows)
 
     def _samples(self):
-        text = metrics.exposition(self.context).decode()
+        text = b''.join(metrics.exposition(self.context)).decode()
         return dict(line.split(' ') for line in text.splitlines()
                     if not line.startswith('#'))
 
@@ -60,7 +65,9 @@ class MetricsTestCase(base.DbTestCase):
             samples['rintik_split_batches_total'],
             samples['rintik_redelivered_notifications_total']))
 
-    def test_open_invoice_cost_and_running_resources(self):
+    def _open_invoice(self):
+        """Project p-1's open invoice with a 10 GB volume running for 10
+        hours at 0.01 an hour and GB."""
         start = datetime.datetime(2026, 3, 1, tzinfo=UTC)
         now = datetime.datetime(2026, 3, 1, 10, tzinfo=UTC)
         self.useFixture(fixtures.MockPatchObject(clock, 'utcnow',
@@ -76,6 +83,9 @@ class MetricsTestCase(base.DbTestCase):
         rollover.run(self.context, self.conf, now)
         overview.refresh(self.context, invoicing.Policy.from_conf(self.conf),
                          now)
+
+    def test_open_invoice_cost_and_running_resources(self):
+        self._open_invoice()
         samples = self._samples()
         # 10 h x 10 GB x 0.01 = 1.00, the volume still runs.
         self.assertEqual('1.0', samples[
@@ -84,6 +94,29 @@ class MetricsTestCase(base.DbTestCase):
         self.assertEqual('1.0', samples[
             'rintik_running_resources{project_id="p-1",'
             'resource_type="volume"}'])
+
+    def test_gzip_is_one_member_of_the_same_text(self):
+        self._open_invoice()
+        plain = b''.join(metrics.exposition(self.context))
+        gzipped = b''.join(metrics.exposition(self.context, gzip=True))
+        # Read by a reader that stops after the first member.
+        reader = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self.assertEqual(plain, reader.decompress(gzipped))
+        self.assertTrue(reader.eof)
+        self.assertEqual(b'', reader.unused_data)
+        self.assertIn(b'rintik_running_resources{project_id="p-1",'
+                      b'resource_type="volume"} 1.0\n', plain)
+
+    def test_the_kept_figures_are_sent_without_a_copy(self):
+        self.config(group='api', metrics_cache_seconds=15)
+        self.useFixture(fixtures.MockPatchObject(
+            metrics, 'open_invoice_metrics',
+            metrics._Revalidated(metrics.open_invoice_figures)))
+        self._open_invoice()
+        figures = metrics.open_invoice_metrics(self.context)
+        self.assertIs(figures.plain, metrics.exposition(self.context)[-1])
+        self.assertIs(figures.compressed.deflated, metrics.exposition(
+            self.context, gzip=True)[1])
 
     def test_last_successful_rollover(self):
         before = datetime.datetime.now(UTC).replace(microsecond=0)
@@ -123,6 +156,39 @@ class MetricsTestCase(base.DbTestCase):
         lag = float(samples['rintik_ingest_lag_seconds'])
         self.assertGreaterEqual(lag, 600)
         self.assertLess(lag, 660)
+
+
+class MetricsResponseTest(base.TestCase):
+    """GET /metrics through the whole application: gzip when asked."""
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(api_fixtures.ApiEnvironment())
+        self.application = app.setup_app(self.conf)
+
+    def _get(self, **headers):
+        headers['X-Auth-Token'] = api_fixtures.ADMIN_TOKEN
+        request = webob.Request.blank('/metrics', headers=headers)
+        response = request.get_response(self.application)
+        self.assertEqual(200, response.status_int)
+        self.assertEqual('Accept-Encoding', response.headers['Vary'])
+        self.assertEqual(len(response.body), response.content_length)
+        return response
+
+    def test_plain_without_accept_encoding(self):
+        response = self._get()
+        self.assertIsNone(response.content_encoding)
+        self.assertIn(b'rintik_quarantined_messages 0.0\n', response.body)
+
+    def test_gzip_when_accepted(self):
+        plain = self._get(**{'Accept-Encoding': 'identity'}).body
+        response = self._get(**{'Accept-Encoding': 'deflate, gzip'})
+        self.assertEqual('gzip', response.content_encoding)
+        self.assertEqual(plain, gzip.decompress(response.body))
+
+    def test_plain_when_gzip_is_refused(self):
+        self.assertIsNone(self._get(**{
+            'Accept-Encoding': 'gzip;q=0, identity'}).content_encoding)
 
 
 class GaugeTextTest(base.TestCase):
@@ -196,6 +262,41 @@ class RevalidatedTest(base.TestCase):
         self.assertNotEqual('ctx', self.reads[1])
         self.assertEqual('text 2', cached('ctx'))
         self.assertIsNone(cached.reading)
+
+    def test_figures_twice_as_old_are_read_again_at_once(self):
+        # No scrape for a while: the next one does not get figures
+        # older than twice the interval.
+        self.config(group='api', metrics_cache_seconds=15)
+        cached = metrics._Revalidated(self.read)
+        self.assertEqual('text 1', cached('ctx'))
+        self.clock += 30
+        self.assertEqual('text 2', cached('ctx'))
+        self.assertEqual(['ctx', 'ctx'], self.reads)
+        self.assertIsNone(cached.reading)
+
+    def test_a_late_background_read_does_not_replace_a_newer_one(self):
+        self.config(group='api', metrics_cache_seconds=15)
+        cached = metrics._Revalidated(self.read)
+        cached('ctx')
+        entered, release = threading.Event(), threading.Event()
+
+        def slow(context):
+            entered.set()
+            release.wait()
+            return 'slow text'
+
+        cached.read = slow
+        self.clock += 15
+        self.assertEqual('text 1', cached('ctx'))
+        entered.wait()
+        self.clock += 15
+        cached.read = self.read
+        # The background read (begun at 15 s) still runs at 30 s: this
+        # scrape reads at once.
+        self.assertEqual('text 2', cached('ctx'))
+        release.set()
+        self.join()
+        self.assertEqual('text 2', cached('ctx'))
 
     def test_a_failed_background_read_keeps_the_previous_text(self):
         self.config(group='api', metrics_cache_seconds=15)
