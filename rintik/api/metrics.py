@@ -2,10 +2,11 @@
 
 Each collector takes the request context and yields Prometheus metric
 families; labels carry ids, never names. To expose more, write a
-collector and add it to COLLECTORS. The open invoices' figures (two
-samples per project and resource type) are written as text directly,
-encoded and compressed once, and may be reused across scrapes ([api]
-metrics_cache_seconds).
+collector and add it to COLLECTORS, or to KEPT_COLLECTORS if it reads
+in proportion to the usage. Those, then the open invoices' figures (two
+samples per project and resource type, written as text directly), are
+read together, encoded and compressed once, and may be reused across
+scrapes ([api] metrics_cache_seconds).
 """
 
 import threading
@@ -149,16 +150,20 @@ def last_rollover(context):
 
 
 class Figures:
-    """The open invoices' exposition text, encoded and compressed once
-    for every scrape that reuses it."""
+    """Exposition text, encoded, and compressed once for every scrape
+    that reuses it."""
 
-    def __init__(self, text):
-        self.plain = text.encode()
-        self.compressed = gzip_parts.Compressed(self.plain)
+    def __init__(self, plain):
+        self.plain = plain
+        self.compressed = gzip_parts.Compressed(plain)
 
 
-def open_invoice_figures(context):
-    return Figures(open_invoices(context))
+def kept_figures(context):
+    """What KEPT_COLLECTORS and the open invoices expose, in one reader
+    transaction."""
+    with main_context_manager.reader.using(context):
+        return Figures(_text(context, KEPT_COLLECTORS) +
+                       open_invoices(context).encode())
 
 
 class _Revalidated:
@@ -210,34 +215,43 @@ class _Revalidated:
             self.reading = None
 
 
-open_invoice_metrics = _Revalidated(open_invoice_figures)
+kept = _Revalidated(kept_figures)
 
 
 COLLECTORS = (quarantined_messages, ingest_lag, ingest_counters,
-              reconcile_repairs, unpriced_usage, last_rollover)
+              reconcile_repairs, last_rollover)
+# Read with the open invoices' figures and reused with them: it reads
+# every interval of the open periods.
+KEPT_COLLECTORS = (unpriced_usage,)
 
 
 class _Scrape:
-    """A prometheus_client collector running COLLECTORS for one request."""
+    """A prometheus_client collector running ``collectors``."""
 
-    def __init__(self, context):
+    def __init__(self, context, collectors):
         self.context = context
+        self.collectors = collectors
 
     def collect(self):
-        for collector in COLLECTORS:
+        for collector in self.collectors:
             yield from collector(self.context)
 
 
-def exposition(context, gzip=False):
-    """The Prometheus text exposition of every collector, then of the
-    open invoices, as chunks to send in order (the open invoices' own,
-    not copied), compressed as one gzip member if ``gzip``."""
+def _text(context, collectors):
+    """The exposition of ``collectors``, in one reader transaction."""
     registry = core.CollectorRegistry(auto_describe=False)
-    registry.register(_Scrape(context))
-    # One reader transaction for every collector's query.
+    registry.register(_Scrape(context, collectors))
     with main_context_manager.reader.using(context):
-        head = prometheus_exposition.generate_latest(registry)
-    figures = open_invoice_metrics(context)
+        return prometheus_exposition.generate_latest(registry)
+
+
+def exposition(context, gzip=False):
+    """The Prometheus text exposition of COLLECTORS, then of the kept
+    figures (KEPT_COLLECTORS and the open invoices), as chunks to send in
+    order (the kept figures' own, not copied), compressed as one gzip
+    member if ``gzip``."""
+    head = _text(context, COLLECTORS)
+    figures = kept(context)
     if gzip:
         return gzip_parts.gzip_chunks(head, figures.compressed)
     return [head, figures.plain]

@@ -10,6 +10,7 @@ import zlib
 import fixtures
 from prometheus_client import core
 from prometheus_client import exposition as prometheus_exposition
+from prometheus_client import utils as prometheus_utils
 import webob
 
 from rintik.api import app
@@ -18,6 +19,7 @@ from rintik.common import clock
 from rintik.db import counters
 from rintik.db.engine import main_context_manager
 from rintik.db import models
+from rintik.db import rating_state
 from rintik.db import settings as db_settings
 from rintik.metering import facts
 from rintik.metering import ingest
@@ -95,6 +97,66 @@ class MetricsTestCase(base.DbTestCase):
             'rintik_running_resources{project_id="p-1",'
             'resource_type="volume"}'])
 
+    def test_exact_text(self):
+        # What each scrape reads, then the kept figures (unpriced usage
+        # and the open invoices).
+        self._open_invoice()
+        stamp = prometheus_utils.floatToGoString(
+            rating_state.get(self.context).last_rollover_at.timestamp())
+        self.assertEqual(
+            '# HELP rintik_quarantined_messages Notifications set aside as '
+            'unprocessable, waiting for an operator (rintik-manage '
+            'quarantine).\n'
+            '# TYPE rintik_quarantined_messages gauge\n'
+            'rintik_quarantined_messages 0.0\n'
+            '# HELP rintik_ingest_lag_seconds Consumer lag: seconds between '
+            'now and the event time of the newest metered notification.\n'
+            '# TYPE rintik_ingest_lag_seconds gauge\n'
+            'rintik_ingest_lag_seconds 36000.0\n'
+            '# HELP rintik_requeued_notifications_total Notifications the '
+            'monitor gave back to the queue because the database failed '
+            'transiently.\n'
+            '# TYPE rintik_requeued_notifications_total counter\n'
+            'rintik_requeued_notifications_total 0.0\n'
+            '# HELP rintik_split_batches_total Batches the monitor stored '
+            'one notification at a time to isolate one that cannot be '
+            'stored.\n'
+            '# TYPE rintik_split_batches_total counter\n'
+            'rintik_split_batches_total 0.0\n'
+            '# HELP rintik_redelivered_notifications_total Notifications '
+            'received again after they had been stored (a redelivery after '
+            'a requeue or a lost acknowledgement, or a re-sent message '
+            'id).\n'
+            '# TYPE rintik_redelivered_notifications_total counter\n'
+            'rintik_redelivered_notifications_total 0.0\n'
+            '# HELP rintik_reconcile_repairs_total Differences with the '
+            'OpenStack APIs that reconciliation repaired: start (a resource '
+            'never seen), end (one no longer listed), change (attributes or '
+            'billability differ).\n'
+            '# TYPE rintik_reconcile_repairs_total counter\n'
+            'rintik_reconcile_repairs_total{kind="start"} 0.0\n'
+            'rintik_reconcile_repairs_total{kind="end"} 0.0\n'
+            'rintik_reconcile_repairs_total{kind="change"} 0.0\n'
+            '# HELP rintik_last_rollover_timestamp_seconds Unix time at '
+            'which invoice-rollover last completed a run.\n'
+            '# TYPE rintik_last_rollover_timestamp_seconds gauge\n'
+            'rintik_last_rollover_timestamp_seconds %s\n'
+            '# HELP rintik_unpriced_usage_intervals Usage intervals in open '
+            'periods without a price (charged 0).\n'
+            '# TYPE rintik_unpriced_usage_intervals gauge\n'
+            'rintik_unpriced_usage_intervals 0.0\n'
+            '# HELP rintik_current_cost Charges so far on the open invoices '
+            '(in the deployment currency).\n'
+            '# TYPE rintik_current_cost gauge\n'
+            'rintik_current_cost{currency="USD",project_id="p-1",'
+            'resource_type="volume"} 1.0\n'
+            '# HELP rintik_running_resources Resources billed right now on '
+            'the open invoices.\n'
+            '# TYPE rintik_running_resources gauge\n'
+            'rintik_running_resources{project_id="p-1",'
+            'resource_type="volume"} 1.0\n' % stamp,
+            b''.join(metrics.exposition(self.context)).decode())
+
     def test_gzip_is_one_member_of_the_same_text(self):
         self._open_invoice()
         plain = b''.join(metrics.exposition(self.context))
@@ -110,10 +172,9 @@ class MetricsTestCase(base.DbTestCase):
     def test_the_kept_figures_are_sent_without_a_copy(self):
         self.config(group='api', metrics_cache_seconds=15)
         self.useFixture(fixtures.MockPatchObject(
-            metrics, 'open_invoice_metrics',
-            metrics._Revalidated(metrics.open_invoice_figures)))
+            metrics, 'kept', metrics._Revalidated(metrics.kept_figures)))
         self._open_invoice()
-        figures = metrics.open_invoice_metrics(self.context)
+        figures = metrics.kept(self.context)
         self.assertIs(figures.plain, metrics.exposition(self.context)[-1])
         self.assertIs(figures.compressed.deflated, metrics.exposition(
             self.context, gzip=True)[1])
