@@ -23,7 +23,9 @@ class MetricsController(base.Controller):
         gzip = _accepts_gzip(pecan.request)
         chunks = api_metrics.exposition(pecan.request.context, gzip)
         response = webob.Response(
-            app_iter=chunks,
+            # A generator: of a list pecan would join and decode the
+            # whole body to tell whether it is empty.
+            app_iter=(chunk for chunk in chunks),
             headerlist=[('Content-Type',
                          prometheus_client.CONTENT_TYPE_LATEST),
                         ('Vary', 'Accept-Encoding')])

@@ -247,6 +247,22 @@ class MetricsResponseTest(base.TestCase):
         self.assertEqual('gzip', response.content_encoding)
         self.assertEqual(plain, gzip.decompress(response.body))
 
+    def _chunks(self, **headers):
+        """What the application hands the WSGI server, chunk by chunk."""
+        headers['X-Auth-Token'] = api_fixtures.ADMIN_TOKEN
+        environ = webob.Request.blank('/metrics', headers=headers).environ
+        return list(self.application(environ, mock.Mock()))
+
+    def test_the_kept_figures_leave_the_application_uncopied(self):
+        self.config(group='api', metrics_cache_seconds=15)
+        self.useFixture(fixtures.MockPatchObject(
+            metrics, 'kept', metrics._Revalidated(metrics.kept_figures)))
+        plain = self._chunks()
+        gzipped = self._chunks(**{'Accept-Encoding': 'gzip'})
+        figures = metrics.kept.value
+        self.assertIs(figures.plain, plain[1])
+        self.assertIs(figures.compressed.deflated, gzipped[1])
+
     def test_plain_when_gzip_is_refused(self):
         self.assertIsNone(self._get(**{
             'Accept-Encoding': 'gzip;q=0, identity'}).content_encoding)
