@@ -19,14 +19,19 @@ For each size (one child process each, ``--projects N`` runs one):
    a price change (``rintik.rating.overview.refresh``), and times it;
 4. starts the monitor's refresh timer in a child process (every
    ``--refresh-interval`` seconds, as ``[live_totals] refresh_interval``),
-   times three reads of the /metrics open-invoice figures (what a
-   re-read costs every [api] metrics_cache_seconds), waits until the
-   timer has caught up with the growing charges (the steady state),
-   sends ``--requests`` sequential requests of each endpoint (project
-   overviews round-robin over the projects), ``GET /`` and ``GET
-   /healthcheck``, interleaved (/metrics on every ``--metrics-every``-th
-   round, ``[api] metrics_cache_seconds = --metrics-cache``), and prints
-   p50 / p99 of each with the load average and what the timer did.
+   times three reads of the figures /metrics keeps (unpriced usage and
+   the open invoices: what a background re-read costs every [api]
+   metrics_cache_seconds), waits until the timer has caught up with the
+   growing charges (the steady state), sends one untimed request of
+   each endpoint (and prints the first /metrics, which reads the kept
+   figures while it waits), then ``--requests`` sequential requests of
+   each endpoint (project overviews round-robin over the projects),
+   ``GET /`` and ``GET /healthcheck``, interleaved (/metrics, plain and
+   with ``Accept-Encoding: gzip`` as Prometheus sends it, on every
+   ``--metrics-every``-th round, ``[api] metrics_cache_seconds =
+   --metrics-cache``), and prints p50 / p99 of each and its p50 over the
+   anchor's, the CPU time of the process, the load average and what the
+   timer did.
 """
 
 import argparse
