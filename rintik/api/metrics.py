@@ -207,7 +207,7 @@ class _Revalidated:
         try:
             value = self.read(rintik_context.get_admin_context())
         except Exception:
-            LOG.exception('Reading the open invoice metrics failed.')
+            LOG.exception('Reading the figures /metrics keeps failed.')
             value = None
         with self.lock:
             if value is not None:
