@@ -2,9 +2,11 @@
 
 Each collector takes the request context and yields Prometheus metric
 families; labels carry ids, never names. To expose more, write a
-collector and add it to COLLECTORS. The open invoices' figures (two
-samples per project and resource type) are written as text directly and
-may be reused across scrapes ([api] metrics_cache_seconds).
+collector and add it to COLLECTORS, or to KEPT_COLLECTORS if it reads
+in proportion to the usage. Those, then the open invoices' figures (two
+samples per project and resource type, written as text directly), are
+read together, encoded and compressed once, and may be reused across
+scrapes ([api] metrics_cache_seconds).
 """
 
 import threading
@@ -15,6 +17,7 @@ from prometheus_client import core
 from prometheus_client import exposition as prometheus_exposition
 from prometheus_client import utils as prometheus_utils
 
+from rintik.api import gzip_parts
 from rintik.common import clock
 from rintik import conf
 from rintik import context as rintik_context
@@ -146,17 +149,35 @@ def last_rollover(context):
         value=state.last_rollover_at.timestamp())
 
 
+class Figures:
+    """Exposition text, encoded, and compressed once for every scrape
+    that reuses it."""
+
+    def __init__(self, plain):
+        self.plain = plain
+        self.compressed = gzip_parts.Compressed(plain)
+
+
+def kept_figures(context):
+    """What KEPT_COLLECTORS and the open invoices expose, in one reader
+    transaction."""
+    with main_context_manager.reader.using(context):
+        return Figures(_text(context, KEPT_COLLECTORS) +
+                       open_invoices(context).encode())
+
+
 class _Revalidated:
-    """Text read by ``read(context)`` and reused for [api]
+    """What ``read(context)`` returns, reused for [api]
     metrics_cache_seconds (0: read at every scrape). Once they have
     passed, the next scrape starts a new read in a background thread and
-    gets the previous text: a scrape waits for the database only when
-    nothing was read yet."""
+    gets the previous value; a scrape waits for a read of its own only
+    when nothing was read yet or the last read began twice that long
+    ago, so no scrape gets figures older than that."""
 
     def __init__(self, read):
         self.read = read
         self.lock = threading.Lock()
-        self.text = None
+        self.value = None
         self.read_at = None
         self.reading = None
 
@@ -165,56 +186,72 @@ class _Revalidated:
         if not seconds:
             return self.read(context)
         with self.lock:
-            if self.text is None:
-                self._store(self.read(context))
-            elif (time.monotonic() - self.read_at >= seconds and
-                  self.reading is None):
+            began = time.monotonic()
+            if self.value is None or began - self.read_at >= 2 * seconds:
+                self._store(began, self.read(context))
+            elif began - self.read_at >= seconds and self.reading is None:
                 self.reading = threading.Thread(
                     target=self._reread, daemon=True,
                     name='rintik-metrics')
                 self.reading.start()
-            return self.text
+            return self.value
 
-    def _store(self, text):
-        self.text = text
-        self.read_at = time.monotonic()
+    def _store(self, began, value):
+        """Keep ``value`` unless what is kept was read after it."""
+        if self.read_at is None or began > self.read_at:
+            self.value = value
+            self.read_at = began
 
     def _reread(self):
+        began = time.monotonic()
         try:
-            text = self.read(rintik_context.get_admin_context())
+            value = self.read(rintik_context.get_admin_context())
         except Exception:
-            LOG.exception('Reading the open invoice metrics failed.')
-            text = None
+            LOG.exception('Reading the figures /metrics keeps failed.')
+            value = None
         with self.lock:
-            if text is not None:
-                self._store(text)
+            if value is not None:
+                self._store(began, value)
             self.reading = None
 
 
-open_invoice_metrics = _Revalidated(open_invoices)
+kept = _Revalidated(kept_figures)
 
 
 COLLECTORS = (quarantined_messages, ingest_lag, ingest_counters,
-              reconcile_repairs, unpriced_usage, last_rollover)
+              reconcile_repairs, last_rollover)
+# Read with the open invoices' figures and reused with them: it reads
+# every interval of the open periods.
+KEPT_COLLECTORS = (unpriced_usage,)
 
 
 class _Scrape:
-    """A prometheus_client collector running COLLECTORS for one request."""
+    """A prometheus_client collector running ``collectors``."""
 
-    def __init__(self, context):
+    def __init__(self, context, collectors):
         self.context = context
+        self.collectors = collectors
 
     def collect(self):
-        for collector in COLLECTORS:
+        for collector in self.collectors:
             yield from collector(self.context)
 
 
-def exposition(context):
-    """The Prometheus text exposition of every collector, then of the
-    open invoices."""
+def _text(context, collectors):
+    """The exposition of ``collectors``, in one reader transaction."""
     registry = core.CollectorRegistry(auto_describe=False)
-    registry.register(_Scrape(context))
-    # One reader transaction for every collector's query.
+    registry.register(_Scrape(context, collectors))
     with main_context_manager.reader.using(context):
-        text = prometheus_exposition.generate_latest(registry)
-    return text + open_invoice_metrics(context).encode()
+        return prometheus_exposition.generate_latest(registry)
+
+
+def exposition(context, gzip=False):
+    """The Prometheus text exposition of COLLECTORS, then of the kept
+    figures (KEPT_COLLECTORS and the open invoices), as chunks to send in
+    order (the kept figures' own, not copied), compressed as one gzip
+    member if ``gzip``."""
+    head = _text(context, COLLECTORS)
+    figures = kept(context)
+    if gzip:
+        return gzip_parts.gzip_chunks(head, figures.compressed)
+    return [head, figures.plain]

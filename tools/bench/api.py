@@ -22,8 +22,11 @@ tools/bench/README.rst.
    cache (in-process, ``token_cache_time`` 300 s, no memcached);
 5. with one persistent ``requests`` session, warms up, then sends
    ``--requests`` sequential requests of each kind, round-robin over the
-   token projects and their invoices, and prints p50 / p99 / max and the
-   target check (p99 < 50 ms for both);
+   token projects and their invoices, the kinds interleaved, beside the
+   anchor ``GET /api/`` (the cheapest authenticated call: the same token
+   cache, middleware, policy check and pecan, no database), and prints
+   p50 / p99 / max of each, their ratio to the anchor's, the load
+   average and the target check (p99 < 50 ms for both);
 6. optionally (``--profile N``) builds the same application in-process
    and profiles ``--requests`` calls of each kind with cProfile;
 7. drops the database (unless ``--keep``).
@@ -59,6 +62,11 @@ D = decimal.Decimal
 CENT = D('0.01')
 UNPAID = 2
 TARGET_MS = 50
+# The anchor: the cheapest authenticated call (same token cache,
+# middleware, policy check and pecan; no database).
+ANCHOR = 'GET /api/ (anchor)'
+DETAIL = 'GET /api/invoice/{id}/'
+LIST = 'GET /api/invoice/simple_list/'
 PASSWORD = 'bench-password'
 TYPES = [
     # resource type, price key, hourly, monthly, quantity, weight
@@ -162,19 +170,21 @@ def percentile(sorted_values, fraction):
     return sorted_values[index]
 
 
-def measure(session, url, calls, warmup, requests_count):
-    """Latencies in ms of ``requests_count`` sequential calls (each
-    ``(path, token)``), after ``warmup`` untimed ones."""
-    for index in range(warmup):
-        path, token = calls[index % len(calls)]
-        _get(session, url + path, token)
-    latencies = []
-    for index in range(requests_count):
-        path, token = calls[index % len(calls)]
-        started = time.perf_counter()
-        _get(session, url + path, token)
-        latencies.append((time.perf_counter() - started) * 1000)
-    return sorted(latencies)
+def measure(session, url, kinds, warmup, requests_count):
+    """Sorted latencies in ms of each kind (name -> its ``(path, token)``
+    calls, taken in turn): ``requests_count`` sequential calls of each,
+    the kinds interleaved call by call so that all see the same load,
+    after ``warmup`` untimed rounds."""
+    latencies = {name: [] for name in kinds}
+    for index in range(warmup + requests_count):
+        for name, calls in kinds.items():
+            path, token = calls[index % len(calls)]
+            started = time.perf_counter()
+            _get(session, url + path, token)
+            if index >= warmup:
+                latencies[name].append(
+                    (time.perf_counter() - started) * 1000)
+    return {name: sorted(values) for name, values in latencies.items()}
 
 
 def _get(session, url, token):
@@ -186,12 +196,16 @@ def _get(session, url, token):
     return response
 
 
-def report(name, latencies):
+def report(name, latencies, anchor):
+    """One line: p50, p99, max, mean, and p50 / p99 as multiples of the
+    anchor's; the p99."""
     p50 = percentile(latencies, 0.50)
     p99 = percentile(latencies, 0.99)
-    print('%-28s n=%d  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  '
-          'mean %6.2f ms' % (name, len(latencies), p50, p99, latencies[-1],
-                             statistics.fmean(latencies)))
+    print('%-30s n=%d  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  '
+          'mean %6.2f ms  x anchor p50 %5.2f p99 %5.2f' % (
+              name, len(latencies), p50, p99, latencies[-1],
+              statistics.fmean(latencies), p50 / percentile(anchor, 0.50),
+              p99 / percentile(anchor, 0.99)))
     return p99
 
 
@@ -345,6 +359,8 @@ def main(argv=None):
                     index % len(ids)], tokens[project]))
         list_calls = [('/api/invoice/simple_list/', tokens[project])
                       for project in token_projects]
+        anchor_calls = [('/api/', tokens[project])
+                        for project in token_projects]
 
         with requests.Session() as session:
             started = time.perf_counter()
@@ -359,10 +375,13 @@ def main(argv=None):
                     'instances', 'volumes', 'floating_ips', 'routers',
                     'snapshots', 'images')), len(response.content)))
             load_before = os.getloadavg()[0]
-            p99_detail = report('GET /api/invoice/{id}/', measure(
-                session, api.url, detail_calls, args.warmup, args.requests))
-            p99_list = report('GET /api/invoice/simple_list/', measure(
-                session, api.url, list_calls, args.warmup, args.requests))
+            latencies = measure(session, api.url, {
+                ANCHOR: anchor_calls, DETAIL: detail_calls,
+                LIST: list_calls}, args.warmup, args.requests)
+        anchor = latencies[ANCHOR]
+        report(ANCHOR, anchor, anchor)
+        p99_detail = report(DETAIL, latencies[DETAIL], anchor)
+        p99_list = report(LIST, latencies[LIST], anchor)
         print('load average         %.1f before, %.1f after, on %d CPUs' % (
             load_before, os.getloadavg()[0], os.cpu_count()))
         met = p99_detail < TARGET_MS and p99_list < TARGET_MS
@@ -370,9 +389,8 @@ def main(argv=None):
             TARGET_MS, 'MET' if met else 'MISS'))
         if args.profile:
             cleanups.pop(0)()
-            profile(config_file, [('GET /api/invoice/{id}/', detail_calls),
-                                  ('GET /api/invoice/simple_list/',
-                                   list_calls)],
+            profile(config_file, [(DETAIL, detail_calls),
+                                  (LIST, list_calls)],
                     args.requests, args.profile)
         return 0 if met else 1
     finally:

@@ -3,6 +3,7 @@
 import pecan
 import prometheus_client
 import webob
+from webob import acceptparse
 
 from rintik.api.controllers import base
 from rintik.api.controllers import v1
@@ -19,10 +20,26 @@ class MetricsController(base.Controller):
     @pecan.expose()
     def get_all(self):
         utils.authorize('rintik:metrics:get')
-        return webob.Response(
-            body=api_metrics.exposition(pecan.request.context),
+        gzip = _accepts_gzip(pecan.request)
+        chunks = api_metrics.exposition(pecan.request.context, gzip)
+        response = webob.Response(
+            # A generator: of a list pecan would join and decode the
+            # whole body to tell whether it is empty.
+            app_iter=(chunk for chunk in chunks),
             headerlist=[('Content-Type',
-                         prometheus_client.CONTENT_TYPE_LATEST)])
+                         prometheus_client.CONTENT_TYPE_LATEST),
+                        ('Vary', 'Accept-Encoding')])
+        response.content_length = sum(len(chunk) for chunk in chunks)
+        if gzip:
+            response.content_encoding = 'gzip'
+        return response
+
+
+def _accepts_gzip(request):
+    """Whether Accept-Encoding asks for gzip (none: plain text)."""
+    return (isinstance(request.accept_encoding,
+                       acceptparse.AcceptEncodingValidHeader) and
+            bool(request.accept_encoding.acceptable_offers(['gzip'])))
 
 
 class RootController(base.Controller):

@@ -2,18 +2,24 @@
 
 import datetime
 import decimal
+import gzip
 import threading
 from unittest import mock
+import zlib
 
 import fixtures
 from prometheus_client import core
 from prometheus_client import exposition as prometheus_exposition
+from prometheus_client import utils as prometheus_utils
+import webob
 
+from rintik.api import app
 from rintik.api import metrics
 from rintik.common import clock
 from rintik.db import counters
 from rintik.db.engine import main_context_manager
 from rintik.db import models
+from rintik.db import rating_state
 from rintik.db import settings as db_settings
 from rintik.metering import facts
 from rintik.metering import ingest
@@ -22,6 +28,7 @@ from rintik.rating import overview
 from rintik.rating import prices
 from rintik.rating import rollover
 from rintik.tests import base
+from rintik.tests.unit.api import fixtures as api_fixtures
 
 UTC = datetime.timezone.utc
 
@@ -33,7 +40,7 @@ class MetricsTestCase(base.DbTestCase):
             session.add_all(rows)
 
     def _samples(self):
-        text = metrics.exposition(self.context).decode()
+        text = b''.join(metrics.exposition(self.context)).decode()
         return dict(line.split(' ') for line in text.splitlines()
                     if not line.startswith('#'))
 
@@ -60,7 +67,9 @@ class MetricsTestCase(base.DbTestCase):
             samples['rintik_split_batches_total'],
             samples['rintik_redelivered_notifications_total']))
 
-    def test_open_invoice_cost_and_running_resources(self):
+    def _open_invoice(self):
+        """Project p-1's open invoice with a 10 GB volume running for 10
+        hours at 0.01 an hour and GB."""
         start = datetime.datetime(2026, 3, 1, tzinfo=UTC)
         now = datetime.datetime(2026, 3, 1, 10, tzinfo=UTC)
         self.useFixture(fixtures.MockPatchObject(clock, 'utcnow',
@@ -76,6 +85,9 @@ class MetricsTestCase(base.DbTestCase):
         rollover.run(self.context, self.conf, now)
         overview.refresh(self.context, invoicing.Policy.from_conf(self.conf),
                          now)
+
+    def test_open_invoice_cost_and_running_resources(self):
+        self._open_invoice()
         samples = self._samples()
         # 10 h x 10 GB x 0.01 = 1.00, the volume still runs.
         self.assertEqual('1.0', samples[
@@ -84,6 +96,88 @@ class MetricsTestCase(base.DbTestCase):
         self.assertEqual('1.0', samples[
             'rintik_running_resources{project_id="p-1",'
             'resource_type="volume"}'])
+
+    def test_exact_text(self):
+        # What each scrape reads, then the kept figures (unpriced usage
+        # and the open invoices).
+        self._open_invoice()
+        stamp = prometheus_utils.floatToGoString(
+            rating_state.get(self.context).last_rollover_at.timestamp())
+        self.assertEqual(
+            '# HELP rintik_quarantined_messages Notifications set aside as '
+            'unprocessable, waiting for an operator (rintik-manage '
+            'quarantine).\n'
+            '# TYPE rintik_quarantined_messages gauge\n'
+            'rintik_quarantined_messages 0.0\n'
+            '# HELP rintik_ingest_lag_seconds Consumer lag: seconds between '
+            'now and the event time of the newest metered notification.\n'
+            '# TYPE rintik_ingest_lag_seconds gauge\n'
+            'rintik_ingest_lag_seconds 36000.0\n'
+            '# HELP rintik_requeued_notifications_total Notifications the '
+            'monitor gave back to the queue because the database failed '
+            'transiently.\n'
+            '# TYPE rintik_requeued_notifications_total counter\n'
+            'rintik_requeued_notifications_total 0.0\n'
+            '# HELP rintik_split_batches_total Batches the monitor stored '
+            'one notification at a time to isolate one that cannot be '
+            'stored.\n'
+            '# TYPE rintik_split_batches_total counter\n'
+            'rintik_split_batches_total 0.0\n'
+            '# HELP rintik_redelivered_notifications_total Notifications '
+            'received again after they had been stored (a redelivery after '
+            'a requeue or a lost acknowledgement, or a re-sent message '
+            'id).\n'
+            '# TYPE rintik_redelivered_notifications_total counter\n'
+            'rintik_redelivered_notifications_total 0.0\n'
+            '# HELP rintik_reconcile_repairs_total Differences with the '
+            'OpenStack APIs that reconciliation repaired: start (a resource '
+            'never seen), end (one no longer listed), change (attributes or '
+            'billability differ).\n'
+            '# TYPE rintik_reconcile_repairs_total counter\n'
+            'rintik_reconcile_repairs_total{kind="start"} 0.0\n'
+            'rintik_reconcile_repairs_total{kind="end"} 0.0\n'
+            'rintik_reconcile_repairs_total{kind="change"} 0.0\n'
+            '# HELP rintik_last_rollover_timestamp_seconds Unix time at '
+            'which invoice-rollover last completed a run.\n'
+            '# TYPE rintik_last_rollover_timestamp_seconds gauge\n'
+            'rintik_last_rollover_timestamp_seconds %s\n'
+            '# HELP rintik_unpriced_usage_intervals Usage intervals in open '
+            'periods without a price (charged 0).\n'
+            '# TYPE rintik_unpriced_usage_intervals gauge\n'
+            'rintik_unpriced_usage_intervals 0.0\n'
+            '# HELP rintik_current_cost Charges so far on the open invoices '
+            '(in the deployment currency).\n'
+            '# TYPE rintik_current_cost gauge\n'
+            'rintik_current_cost{currency="USD",project_id="p-1",'
+            'resource_type="volume"} 1.0\n'
+            '# HELP rintik_running_resources Resources billed right now on '
+            'the open invoices.\n'
+            '# TYPE rintik_running_resources gauge\n'
+            'rintik_running_resources{project_id="p-1",'
+            'resource_type="volume"} 1.0\n' % stamp,
+            b''.join(metrics.exposition(self.context)).decode())
+
+    def test_gzip_is_one_member_of_the_same_text(self):
+        self._open_invoice()
+        plain = b''.join(metrics.exposition(self.context))
+        gzipped = b''.join(metrics.exposition(self.context, gzip=True))
+        # Read by a reader that stops after the first member.
+        reader = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self.assertEqual(plain, reader.decompress(gzipped))
+        self.assertTrue(reader.eof)
+        self.assertEqual(b'', reader.unused_data)
+        self.assertIn(b'rintik_running_resources{project_id="p-1",'
+                      b'resource_type="volume"} 1.0\n', plain)
+
+    def test_the_kept_figures_are_sent_without_a_copy(self):
+        self.config(group='api', metrics_cache_seconds=15)
+        self.useFixture(fixtures.MockPatchObject(
+            metrics, 'kept', metrics._Revalidated(metrics.kept_figures)))
+        self._open_invoice()
+        figures = metrics.kept(self.context)
+        self.assertIs(figures.plain, metrics.exposition(self.context)[-1])
+        self.assertIs(figures.compressed.deflated, metrics.exposition(
+            self.context, gzip=True)[1])
 
     def test_last_successful_rollover(self):
         before = datetime.datetime.now(UTC).replace(microsecond=0)
@@ -123,6 +217,55 @@ class MetricsTestCase(base.DbTestCase):
         lag = float(samples['rintik_ingest_lag_seconds'])
         self.assertGreaterEqual(lag, 600)
         self.assertLess(lag, 660)
+
+
+class MetricsResponseTest(base.TestCase):
+    """GET /metrics through the whole application: gzip when asked."""
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(api_fixtures.ApiEnvironment())
+        self.application = app.setup_app(self.conf)
+
+    def _get(self, **headers):
+        headers['X-Auth-Token'] = api_fixtures.ADMIN_TOKEN
+        request = webob.Request.blank('/metrics', headers=headers)
+        response = request.get_response(self.application)
+        self.assertEqual(200, response.status_int)
+        self.assertEqual('Accept-Encoding', response.headers['Vary'])
+        self.assertEqual(len(response.body), response.content_length)
+        return response
+
+    def test_plain_without_accept_encoding(self):
+        response = self._get()
+        self.assertIsNone(response.content_encoding)
+        self.assertIn(b'rintik_quarantined_messages 0.0\n', response.body)
+
+    def test_gzip_when_accepted(self):
+        plain = self._get(**{'Accept-Encoding': 'identity'}).body
+        response = self._get(**{'Accept-Encoding': 'deflate, gzip'})
+        self.assertEqual('gzip', response.content_encoding)
+        self.assertEqual(plain, gzip.decompress(response.body))
+
+    def _chunks(self, **headers):
+        """What the application hands the WSGI server, chunk by chunk."""
+        headers['X-Auth-Token'] = api_fixtures.ADMIN_TOKEN
+        environ = webob.Request.blank('/metrics', headers=headers).environ
+        return list(self.application(environ, mock.Mock()))
+
+    def test_the_kept_figures_leave_the_application_uncopied(self):
+        self.config(group='api', metrics_cache_seconds=15)
+        self.useFixture(fixtures.MockPatchObject(
+            metrics, 'kept', metrics._Revalidated(metrics.kept_figures)))
+        plain = self._chunks()
+        gzipped = self._chunks(**{'Accept-Encoding': 'gzip'})
+        figures = metrics.kept.value
+        self.assertIs(figures.plain, plain[1])
+        self.assertIs(figures.compressed.deflated, gzipped[1])
+
+    def test_plain_when_gzip_is_refused(self):
+        self.assertIsNone(self._get(**{
+            'Accept-Encoding': 'gzip;q=0, identity'}).content_encoding)
 
 
 class GaugeTextTest(base.TestCase):
@@ -196,6 +339,41 @@ class RevalidatedTest(base.TestCase):
         self.assertNotEqual('ctx', self.reads[1])
         self.assertEqual('text 2', cached('ctx'))
         self.assertIsNone(cached.reading)
+
+    def test_figures_twice_as_old_are_read_again_at_once(self):
+        # No scrape for a while: the next one does not get figures
+        # older than twice the interval.
+        self.config(group='api', metrics_cache_seconds=15)
+        cached = metrics._Revalidated(self.read)
+        self.assertEqual('text 1', cached('ctx'))
+        self.clock += 30
+        self.assertEqual('text 2', cached('ctx'))
+        self.assertEqual(['ctx', 'ctx'], self.reads)
+        self.assertIsNone(cached.reading)
+
+    def test_a_late_background_read_does_not_replace_a_newer_one(self):
+        self.config(group='api', metrics_cache_seconds=15)
+        cached = metrics._Revalidated(self.read)
+        cached('ctx')
+        entered, release = threading.Event(), threading.Event()
+
+        def slow(context):
+            entered.set()
+            release.wait()
+            return 'slow text'
+
+        cached.read = slow
+        self.clock += 15
+        self.assertEqual('text 1', cached('ctx'))
+        entered.wait()
+        self.clock += 15
+        cached.read = self.read
+        # The background read (begun at 15 s) still runs at 30 s: this
+        # scrape reads at once.
+        self.assertEqual('text 2', cached('ctx'))
+        release.set()
+        self.join()
+        self.assertEqual('text 2', cached('ctx'))
 
     def test_a_failed_background_read_keeps_the_previous_text(self):
         self.config(group='api', metrics_cache_seconds=15)

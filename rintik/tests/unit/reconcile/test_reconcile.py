@@ -226,7 +226,7 @@ class SafetyTest(ReconcileTestCase):
              'reconcile_change': 1},
             counters.totals(self.context, counters.RECONCILE_NAMES))
         self.assertIn(b'rintik_reconcile_repairs_total{kind="end"} 1.0',
-                      metrics.exposition(self.context))
+                      b''.join(metrics.exposition(self.context)))
         # A run that finds nothing tells nobody.
         repair.run(self.context, self.conf, NOW + (NOW - at(3, 9)))
         self.assertEqual(1, len(db_notifications.list_notifications(
