@@ -44,13 +44,13 @@ OPTS = [
              'body is refused with 400 before it is read.'),
     cfg.IntOpt(
         'metrics_cache_seconds',
-        default=0,
+        default=15,
         min=0,
         help='Seconds for which each rintik-api process reuses the '
              'figures of /metrics that read in proportion to the usage '
              '(the cost and running resources of the open invoices and '
              'the count of unpriced usage intervals) once it has read '
-             'them; 0 (the default) reads them at every scrape. Once they '
+             'them; 0 reads them at every scrape. Once they '
              'have passed, the next scrape starts a new read in the '
              'background and is answered with the previous figures; a '
              'scrape waits for a read of its own only for the first '
@@ -59,10 +59,11 @@ OPTS = [
              'never older than that. With tens of thousands of projects '
              'the exposition is large (two samples per project and '
              'resource type, about 12 MB at 10,000 projects, 1 MB with '
-             'gzip) and takes seconds to read: set it to about the '
-             'interval between two scrapes of one process (the scrape '
-             'interval, times the number of rintik-api processes behind '
-             'the scraped address).'),
+             'gzip) and takes seconds to read: the default suits one '
+             'process scraped every 15 s; set it to about the interval '
+             'between two scrapes of one process (the scrape interval, '
+             'times the number of rintik-api processes behind the scraped '
+             'address).'),
 ]
 
 

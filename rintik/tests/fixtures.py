@@ -79,3 +79,7 @@ class ConfFixture(fixtures.Fixture):
         # Jobs' coordination locks: files of this test's own.
         self.config.config(group='coordination', backend_url='file://' +
                            self.useFixture(fixtures.TempDir()).path)
+        # /metrics reads its figures at every scrape: the kept ones belong
+        # to the process, not to one test's database (tests of the cache
+        # set it).
+        self.config.config(group='api', metrics_cache_seconds=0)

@@ -16,6 +16,7 @@ import webob
 from rintik.api import app
 from rintik.api import metrics
 from rintik.common import clock
+from rintik.conf import api as api_conf
 from rintik.db import counters
 from rintik.db.engine import main_context_manager
 from rintik.db import models
@@ -317,6 +318,10 @@ class RevalidatedTest(base.TestCase):
     def read(self, context):
         self.reads.append(context)
         return 'text %d' % len(self.reads)
+
+    def test_kept_for_a_scrape_interval_by_default(self):
+        defaults = {opt.name: opt.default for opt in api_conf.OPTS}
+        self.assertEqual(15, defaults['metrics_cache_seconds'])
 
     def test_every_scrape_reads_without_a_cache(self):
         cached = metrics._Revalidated(self.read)
