@@ -5,24 +5,33 @@ observation."""
 import sqlalchemy as sa
 
 from rintik.billing import segments
+from rintik.billing import usage
 from rintik.db import bulk
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 
 RESOURCES = models.Resource.__table__
-INTERVALS = models.UsageInterval.__table__
+INTERVALS = models.UsageIntervalRow.__table__
 KEYS = models.PriceKey.__table__
 VERSIONS = models.PriceVersion.__table__
+
+
+# A stored interval with its resource's type and id.
+_INTERVAL_COLUMNS = (RESOURCES.c.resource_type, RESOURCES.c.resource_id,
+                     INTERVALS.c.project_id, INTERVALS.c.price_key,
+                     INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end)
+
+
+def _intervals(session, query):
+    """The UsageIntervals a query of _INTERVAL_COLUMNS reads."""
+    return [usage.UsageInterval(*row) for row in session.execute(query)]
 
 
 @main_context_manager.reader
 def usage_intervals(context, project_id=None, resource_id=None,
                     resource_type=None):
-    """Usage intervals joined with their resource, oldest first."""
-    query = sa.select(
-        RESOURCES.c.resource_id, RESOURCES.c.resource_type,
-        INTERVALS.c.project_id, INTERVALS.c.price_key,
-        INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end).join(
+    """UsageIntervals, oldest first."""
+    query = sa.select(*_INTERVAL_COLUMNS).join(
         RESOURCES, RESOURCES.c.id == INTERVALS.c.resource_pk)
     if project_id:
         query = query.where(INTERVALS.c.project_id == project_id)
@@ -32,7 +41,7 @@ def usage_intervals(context, project_id=None, resource_id=None,
         query = query.where(RESOURCES.c.resource_type == resource_type)
     query = query.order_by(INTERVALS.c.start, RESOURCES.c.resource_type,
                            RESOURCES.c.resource_id)
-    return context.session.execute(query).all()
+    return _intervals(context.session, query)
 
 
 @main_context_manager.reader
@@ -67,10 +76,10 @@ def _price_kind():
 
 @main_context_manager.reader
 def unpriced_candidates(context, since=None):
-    """Usage intervals (ending after ``since``) whose price key has no
+    """UsageIntervals (ending after ``since``) whose price key has no
     version, or an ended one: the only ones that can lack a price for
     some of their time (a key's first version applies before its
-    effective_from). Joined with their resource, oldest first."""
+    effective_from), oldest first."""
     kind = _price_kind()
     key = sa.case((kind.in_(sorted(segments.KEYED_KINDS)),
                    INTERVALS.c.price_key), else_='')
@@ -79,10 +88,7 @@ def unpriced_candidates(context, since=None):
         sa.exists().where(VERSIONS.c.price_key_id == KEYS.c.id),
         ~sa.exists().where(VERSIONS.c.price_key_id == KEYS.c.id,
                            VERSIONS.c.ended.is_(True)))
-    query = sa.select(
-        RESOURCES.c.resource_id, RESOURCES.c.resource_type,
-        INTERVALS.c.project_id, INTERVALS.c.price_key,
-        INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end).join(
+    query = sa.select(*_INTERVAL_COLUMNS).join(
         RESOURCES, RESOURCES.c.id == INTERVALS.c.resource_pk).where(
         ~sa.exists(priced))
     if since is not None:
@@ -90,7 +96,7 @@ def unpriced_candidates(context, since=None):
                                    INTERVALS.c.end > since))
     query = query.order_by(INTERVALS.c.start, RESOURCES.c.resource_type,
                            RESOURCES.c.resource_id)
-    return context.session.execute(query).all()
+    return _intervals(context.session, query)
 
 
 @main_context_manager.reader

@@ -146,19 +146,17 @@ def _figures(context, project_ids, windows, card, cards, policy, now):
         rows = [row for row in usage.get(project_id, [])
                 if row.start < invoice.period_end and
                 (row.end is None or row.end > invoice.period_start)]
-        charged, _names = invoicing.rate(
+        charged = invoicing.rate(
             rows, invoice.period_start, invoice.period_end, windows, card,
             now, policy)
-        adjustment_lines = []
+        adjustment_segments = []
         if (changes.get(project_id) and
                 invoice.period_start == oldest[project_id]):
-            adjustment_lines = [adjustment.line for adjustment in
-                                invoicing.adjustments(
-                                    context, project_id,
-                                    invoices[project_id],
-                                    changes[project_id], windows, policy,
-                                    cards)]
-        yield live.figures(invoice, rows, charged, adjustment_lines,
+            adjustment_segments = [
+                adjustment.segment for adjustment in invoicing.adjustments(
+                    context, project_id, invoices[project_id],
+                    changes[project_id], windows, policy, cards)]
+        yield live.figures(invoice, rows, charged, adjustment_segments,
                            windows, card, now, policy)
 
 

@@ -281,7 +281,7 @@ class Rollover:
         for project_id, invoice, lines, totals in closed:
             notices.extend(self._notices(project_id, invoice, lines, totals,
                                          issued[invoice.id]))
-            segment_rows.extend(_segment_row(invoice.id, line)
+            segment_rows.extend(invoicing.segment_row(invoice.id, line)
                                 for line in lines)
             done.unpriced_segments += sum(1 for line in lines
                                           if line.unpriced)
@@ -296,10 +296,9 @@ class Rollover:
         rows = [row for row in rows
                 if row.start < invoice.period_end and
                 (row.end is None or row.end > invoice.period_start)]
-        charged, names = invoicing.rate(
+        return invoicing.rate(
             rows, invoice.period_start, invoice.period_end, self.windows,
             self.card, invoice.period_end, self.policy)
-        return invoicing.lines_of(charged, names)
 
     def _notices(self, project_id, invoice, lines, totals, settled):
         """The project's notices of an invoice this run issues: issued,
@@ -367,21 +366,3 @@ def _pending_recorded(invoices, changes):
                 if change.changed_from < max(ends)]
     return (min(reaching), max(ends)) if reaching else None
 
-
-def _segment_row(invoice_id, line):
-    return {
-        'invoice_id': invoice_id,
-        'resource_type': line.resource_type,
-        'resource_id': line.resource_id,
-        'name': line.name,
-        'price_key': line.price_key,
-        'quantity': line.quantity,
-        'start': line.start,
-        'end': line.adjusted_end,
-        'hourly': line.hourly,
-        'monthly': line.monthly,
-        'charge': line.charge,
-        'unpriced': line.unpriced,
-        'adjustment': line.adjustment,
-        'adjusted_invoice_id': line.adjusted_invoice_id,
-    }

@@ -108,10 +108,10 @@ class ExactIdentifiersTest(_MariaDBTestCase):
             self.context, records, []))
         with self.engine.connect() as connection:
             rows = connection.execute(sa.select(
-                models.Resource.resource_id, models.UsageInterval.project_id,
-                models.UsageInterval.price_key,
-                models.UsageInterval.start).join(
-                models.UsageInterval, models.UsageInterval.resource_pk ==
+                models.Resource.resource_id, models.UsageIntervalRow.project_id,
+                models.UsageIntervalRow.price_key,
+                models.UsageIntervalRow.start).join(
+                models.UsageIntervalRow, models.UsageIntervalRow.resource_pk ==
                 models.Resource.id)).all()
             projects = connection.execute(sa.select(
                 models.Project.project_id)).scalars().all()

@@ -261,7 +261,7 @@ class MoneyRaceTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
             session.execute(CHANGES.delete())
             session.execute(models.RatingState.__table__.update().values(
                 issued_until=None))
-            session.execute(models.UsageInterval.__table__.delete())
+            session.execute(models.UsageIntervalRow.__table__.delete())
             session.execute(models.Observation.__table__.delete())
         caught_up = self.quarter(at_each_boundary=False)
         # Each month carries the late VM of January recorded in it: 48.00

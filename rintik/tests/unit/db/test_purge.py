@@ -17,7 +17,7 @@ from rintik.tests.unit.rating.helpers import RatingTestCase
 UTC = datetime.timezone.utc
 RESOURCES = models.Resource.__table__
 OBSERVATIONS = models.Observation.__table__
-INTERVALS = models.UsageInterval.__table__
+INTERVALS = models.UsageIntervalRow.__table__
 
 
 def _real_now():

@@ -20,7 +20,7 @@ from rintik.tests import base
 UTC = datetime.timezone.utc
 D = decimal.Decimal
 START = datetime.datetime(2026, 3, 1, tzinfo=UTC)
-INTERVALS = models.UsageInterval.__table__
+INTERVALS = models.UsageIntervalRow.__table__
 RESOURCES = models.Resource.__table__
 CHANGES = models.UsageChange.__table__
 
