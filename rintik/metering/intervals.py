@@ -13,6 +13,7 @@ import decimal
 
 from rintik.billing.usage import UsageInterval
 
+
 @dataclasses.dataclass(frozen=True)
 class TimedObservation:
     """An observation of one resource as stored: with its event time and

@@ -279,8 +279,8 @@ def live_segment_id(invoice_id, segment):
 
 
 def invoice_lines(context, invoice, policy, now):
-    """(segments, segment ids) of an invoice's lines: the stored ones with their
-    ids once issued; rated live while in progress, with the ids of
+    """(segments, segment ids) of an invoice's lines: the stored ones
+    with their ids once issued; rated live while in progress, with the ids of
     live_segment_id and the project's pending adjustments on its oldest
     in-progress invoice only."""
     if invoice.state != db_invoices.IN_PROGRESS:

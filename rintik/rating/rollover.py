@@ -365,4 +365,3 @@ def _pending_recorded(invoices, changes):
     reaching = [change.recorded_at for change in changes
                 if change.changed_from < max(ends)]
     return (min(reaching), max(ends)) if reaching else None
-

@@ -156,7 +156,7 @@ class LiveSegmentIdTest(FullInvoiceTest):
         lines, ids = invoicing.invoice_lines(self.context, self.feb,
                                              self.policy, now)
         self.assertEqual(len(lines), len(set(ids)))
-        return {(line.resource_id, line.adjustment): segment_id
+        return {(line.interval.resource_id, line.adjustment): segment_id
                 for line, segment_id in zip(lines, ids)}
 
     def test_two_reads_give_the_same_ids(self):

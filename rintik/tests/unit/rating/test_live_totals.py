@@ -58,10 +58,10 @@ class LiveTotalsScenarios:
                                                   self.policy, now)
             project = result.setdefault(invoice.project_id, {})
             for line in lines:
-                old = project.get(line.resource_type, (0, 0, 0, 0))
+                old = project.get(line.interval.resource_type, (0, 0, 0, 0))
                 charge = live.to_units(line.charge, currency)
                 running = line.end is None
-                project[line.resource_type] = (
+                project[line.interval.resource_type] = (
                     old[0] + 1, old[1] + running, old[2] + charge,
                     old[3] + (charge if running else 0))
         return result
