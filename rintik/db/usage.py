@@ -46,26 +46,29 @@ def usage_intervals(context, project_id=None, resource_id=None,
 
 @main_context_manager.reader
 def project_usage(context, project_ids, start, end, resource_keys=None):
-    """Intervals of the projects overlapping [start, end) with their
-    resource's type, id and name, oldest first (of the resources
+    """[(UsageInterval, its resource's display name)] of the projects'
+    intervals overlapping [start, end), oldest first (of the resources
     ``resource_keys`` (type, id) only, one query per chunk of them)."""
-    query = sa.select(
-        INTERVALS.c.project_id, RESOURCES.c.resource_type,
-        RESOURCES.c.resource_id, RESOURCES.c.name, INTERVALS.c.price_key,
-        INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end).join(
+    query = sa.select(*_INTERVAL_COLUMNS, RESOURCES.c.name).join(
         RESOURCES, RESOURCES.c.id == INTERVALS.c.resource_pk).where(
         INTERVALS.c.project_id.in_(project_ids),
         INTERVALS.c.start < end,
         sa.or_(INTERVALS.c.end.is_(None), INTERVALS.c.end > start))
     query = query.order_by(INTERVALS.c.start, RESOURCES.c.resource_id)
     if resource_keys is None:
-        return context.session.execute(query).all()
-    rows = []
+        return _named(context.session.execute(query))
+    usage_named = []
     for keys in bulk.chunks(sorted(resource_keys)):
-        rows.extend(context.session.execute(query.where(sa.tuple_(
-            RESOURCES.c.resource_type, RESOURCES.c.resource_id).in_(
-            keys))))
-    return sorted(rows, key=lambda row: (row.start, row.resource_id))
+        usage_named.extend(_named(context.session.execute(query.where(
+            sa.tuple_(RESOURCES.c.resource_type,
+                      RESOURCES.c.resource_id).in_(keys)))))
+    return sorted(usage_named, key=lambda item: (item[0].start,
+                                                 item[0].resource_id))
+
+
+def _named(rows):
+    """(UsageInterval, name) of rows of _INTERVAL_COLUMNS and a name."""
+    return [(usage.UsageInterval(*row[:-1]), row[-1]) for row in rows]
 
 
 def _price_kind():

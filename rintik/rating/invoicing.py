@@ -32,22 +32,14 @@ class Policy:
                    conf.billing.monthly_price_mode, conf.billing.currency)
 
 
-def to_interval(row):
-    """A usage row of db.usage.project_usage (an interval joined with its
-    resource's name) as its UsageInterval."""
-    return usage.UsageInterval(
-        row.resource_type, row.resource_id, row.project_id, row.price_key,
-        row.quantity, row.start, row.end)
-
-
-def rate(rows, period_start, period_end, windows, card, now, policy):
-    """The charged Segments of the usage ``rows`` in one period."""
+def rate(named_usage, period_start, period_end, windows, card, now, policy):
+    """The charged Segments in one period of ``named_usage``
+    [(UsageInterval, its resource's name)] (db.usage.project_usage)."""
     cut = []
-    for row in rows:
-        interval = to_interval(row)
+    for interval, name in named_usage:
         cut.extend(billing_segments.cut_segments(
             interval, period_start, period_end, windows,
-            card.versions_for(interval), now, row.name))
+            card.versions_for(interval), now, name))
     return charges.charge_groups(
         cut, period_start, period_end, policy.charge_unit,
         policy.monthly_price_mode, policy.currency)
@@ -115,12 +107,13 @@ def adjustments_of(context, invoices, changes, windows, policy, cards=None):
     keys = set()
     for _invoice, recorded in pairs:
         keys.update(recorded)
-    usage = {}
-    for row in db_usage.project_usage(
+    named_usage = {}
+    for interval, name in db_usage.project_usage(
             context, sorted(reached),
             min(invoice.period_start for invoice, _recorded in pairs),
             max(invoice.period_end for invoice, _recorded in pairs), keys):
-        usage.setdefault(row.project_id, []).append(row)
+        named_usage.setdefault(interval.project_id, []).append(
+            (interval, name))
     billed = {}
     for row in db_invoices.billed_segments(
             context, [invoice.id for invoice, _recorded in pairs], keys):
@@ -129,7 +122,7 @@ def adjustments_of(context, invoices, changes, windows, policy, cards=None):
     return {project_id: [
         adjustment for invoice, recorded in project_pairs
         for adjustment in _invoice_adjustments(
-            project_id, invoice, recorded, usage.get(project_id, []),
+            project_id, invoice, recorded, named_usage.get(project_id, []),
             billed.get(invoice.id, []), windows,
             cards[invoice.ratecard_revision], policy)]
         for project_id, project_pairs in reached.items()}
@@ -154,16 +147,17 @@ def _reached(invoices, changes):
     return result
 
 
-def _invoice_adjustments(project_id, invoice, recorded, usage, billed_rows,
-                         windows, card, policy):
+def _invoice_adjustments(project_id, invoice, recorded, named_usage,
+                         billed_rows, windows, card, policy):
     """Adjustments of one issued invoice: its period re-rated from the
-    project's ``usage`` rows of the ``recorded`` resources, minus what
-    ``billed_rows`` (about this invoice) billed for them."""
-    rows = [row for row in usage
-            if (row.resource_type, row.resource_id) in recorded and
-            row.start < invoice.period_end and
-            (row.end is None or row.end > invoice.period_start)]
-    charged = rate(rows, invoice.period_start, invoice.period_end,
+    project's ``named_usage`` (see rate) of the ``recorded`` resources,
+    minus what ``billed_rows`` (about this invoice) billed for them."""
+    named_usage = [
+        (interval, name) for interval, name in named_usage
+        if (interval.resource_type, interval.resource_id) in recorded and
+        interval.start < invoice.period_end and
+        (interval.end is None or interval.end > invoice.period_start)]
+    charged = rate(named_usage, invoice.period_start, invoice.period_end,
                    windows, card, invoice.period_end, policy)
     rerated = invoice_maths.group_totals(charged)
     billed, billed_extents = _billed_totals(
@@ -290,10 +284,10 @@ def invoice_lines(context, invoice, policy, now):
     windows = windows_of(context)
     project_id = invoice.project_id
     changes = db_changes.pending(context, [project_id])
-    rows = db_usage.project_usage(context, [project_id], invoice.period_start,
-                             invoice.period_end)
-    segments = rate(rows, invoice.period_start, invoice.period_end, windows,
-                    ratecard.RateCard.load(context), now, policy)
+    named_usage = db_usage.project_usage(
+        context, [project_id], invoice.period_start, invoice.period_end)
+    segments = rate(named_usage, invoice.period_start, invoice.period_end,
+                    windows, ratecard.RateCard.load(context), now, policy)
     invoices = db_invoices.invoices_of(context, [project_id])
     oldest_open = min(other.period_start for other in invoices
                       if other.state == db_invoices.IN_PROGRESS)

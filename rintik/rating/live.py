@@ -169,17 +169,17 @@ def _growing_group(group, moment, windows, period_start, period_end,
     return result if result.next_change_at is not None else None
 
 
-def _edges(rows, windows, card, moment, policy, period_end):
+def _edges(usage, windows, card, moment, policy, period_end):
     """The first moment after ``moment`` at which the clock passes an edge
     of the invoice's segments (None: none ahead)."""
     moments = [period_end] if policy.monthly_price_mode == 'full_month' \
         else []
-    for row in rows:
-        moments.append(row.start)
-        if row.end is not None:
-            moments.append(row.end)
+    for interval in usage:
+        moments.append(interval.start)
+        if interval.end is not None:
+            moments.append(interval.end)
         moments.extend(version.effective_from
-                       for version in card.versions_for(row))
+                       for version in card.versions_for(interval))
     for window in windows:
         moments.append(window.start)
         if window.end is not None:
@@ -193,12 +193,12 @@ def _edges(rows, windows, card, moment, policy, period_end):
     return min(ahead) if ahead else None
 
 
-def figures(invoice, rows, charged, adjustment_segments, windows, card,
+def figures(invoice, usage, charged, adjustment_segments, windows, card,
             moment, policy):
     """The Figures of an in-progress invoice rated at ``moment``:
     ``charged`` are its charged segments (rintik.rating.invoicing.rate)
-    of usage ``rows``, ``adjustment_segments`` the pending adjustments it
-    shows."""
+    of its ``usage`` (UsageIntervals), ``adjustment_segments`` the
+    pending adjustments it shows."""
     totals = {}
     groups = {}
     for segment in charged:
@@ -223,7 +223,7 @@ def figures(invoice, rows, charged, adjustment_segments, windows, card,
         if group is not None:
             growing.append(group)
     return Figures(invoice.id, invoice.project_id, totals, growing,
-                   _edges(rows, windows, card, moment, policy,
+                   _edges(usage, windows, card, moment, policy,
                           invoice.period_end))
 
 

@@ -232,8 +232,10 @@ class Rollover:
         retired = [p.project_id for p in projects if p.retired_at]
         if not retired:
             return set()
-        return {row.project_id for row in db_usage.project_usage(
-            self.context, retired, self.now, self.until) if row.end is None}
+        return {interval.project_id for interval, _name in
+                db_usage.project_usage(self.context, retired, self.now,
+                                       self.until)
+                if interval.end is None}
 
     def _close(self, to_close, changes, done):
         by_project = {}
@@ -255,9 +257,9 @@ class Rollover:
         end = max(i.period_end for invoices in closing.values()
                   for i in invoices)
         usage = {}
-        for row in db_usage.project_usage(self.context, list(closing), start,
-                                          end):
-            usage.setdefault(row.project_id, []).append(row)
+        for interval, name in db_usage.project_usage(
+                self.context, list(closing), start, end):
+            usage.setdefault(interval.project_id, []).append((interval, name))
         adjustments = invoicing.adjustments_of(
             self.context, {project_id: by_project[project_id]
                            for project_id in closing},
@@ -292,13 +294,14 @@ class Rollover:
         rating_state.issued(self.context.session, end)
         done.issued += len(issued)
 
-    def _lines(self, invoice, rows):
-        rows = [row for row in rows
-                if row.start < invoice.period_end and
-                (row.end is None or row.end > invoice.period_start)]
+    def _lines(self, invoice, named_usage):
+        named_usage = [
+            (interval, name) for interval, name in named_usage
+            if interval.start < invoice.period_end and
+            (interval.end is None or interval.end > invoice.period_start)]
         return invoicing.rate(
-            rows, invoice.period_start, invoice.period_end, self.windows,
-            self.card, invoice.period_end, self.policy)
+            named_usage, invoice.period_start, invoice.period_end,
+            self.windows, self.card, invoice.period_end, self.policy)
 
     def _notices(self, project_id, invoice, lines, totals, settled):
         """The project's notices of an invoice this run issues: issued,

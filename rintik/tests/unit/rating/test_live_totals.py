@@ -121,10 +121,10 @@ class LiveTotalsScenarios:
         since = db_invoices.oldest_open_period(self.context)
         card = ratecard.RateCard.load(self.context)
         everything = [
-            row for row in usage.usage_intervals(self.context)
-            if (since is None or row.end is None or row.end > since) and
-            unpriced._unpriced(invoicing.to_interval(row),
-                               card.versions_for(row))]
+            interval for interval in usage.usage_intervals(self.context)
+            if (since is None or interval.end is None or
+                interval.end > since) and
+            unpriced._unpriced(interval, card.versions_for(interval))]
         self.assertEqual(everything, unpriced.unpriced_usage(self.context),
                          note)
 
