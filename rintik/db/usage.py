@@ -57,13 +57,13 @@ def project_usage(context, project_ids, start, end, resource_keys=None):
     query = query.order_by(INTERVALS.c.start, RESOURCES.c.resource_id)
     if resource_keys is None:
         return _named(context.session.execute(query))
-    usage_named = []
+    named = []
     for keys in bulk.chunks(sorted(resource_keys)):
-        usage_named.extend(_named(context.session.execute(query.where(
+        named.extend(_named(context.session.execute(query.where(
             sa.tuple_(RESOURCES.c.resource_type,
                       RESOURCES.c.resource_id).in_(keys)))))
-    return sorted(usage_named, key=lambda item: (item[0].start,
-                                                 item[0].resource_id))
+    return sorted(named, key=lambda item: (item[0].start,
+                                           item[0].resource_id))
 
 
 def _named(rows):
