@@ -17,18 +17,20 @@ def _number(quantity):
 def _typed(line):
     """The fields of a segment that name its resource, as its type's
     items spell them."""
-    kind = resource_types.BY_NAME[line.resource_type]
-    fields = {kind.id_field: line.resource_id}
+    interval = line.interval
+    kind = resource_types.BY_NAME[interval.resource_type]
+    fields = {kind.id_field: interval.resource_id}
     if kind.key_field is not None:
-        fields[kind.key_field] = line.price_key
+        fields[kind.key_field] = interval.price_key
     if kind.quantity_field is not None:
-        fields[kind.quantity_field] = _number(line.quantity)
+        fields[kind.quantity_field] = _number(interval.quantity)
     fields[kind.name_field] = line.name
     return fields
 
 
 def segment(line, segment_id, invoice_id, currency):
-    """One segment object of a full invoice."""
+    """One segment object of a full invoice (``line``: a
+    rintik.billing.segments.Segment)."""
     body = {
         'id': segment_id,
         'start_date': formats.iso(line.start),
@@ -86,6 +88,6 @@ def full_invoice(invoice, lines, segment_ids, email, currency):
     for kind in resource_types.TYPES:
         body[kind.array] = []
     for line, segment_id in zip(lines, segment_ids):
-        body[resource_types.ARRAYS[line.resource_type]].append(
+        body[resource_types.ARRAYS[line.interval.resource_type]].append(
             segment(line, segment_id, invoice.id, currency))
     return body

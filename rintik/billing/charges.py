@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 from rintik.billing import money
-from rintik.billing.segments import Segment
 
 CHARGE_UNITS = {'second': 1, 'minute': 60, 'hour': 3600}
 MONTHLY_PRICE_MODES = frozenset({'cap', 'full_month'})
@@ -23,25 +22,6 @@ class GroupKey:
     resource_id: str
     price_key: str | None
     quantity: Decimal
-
-
-@dataclasses.dataclass(frozen=True)
-class ChargedSegment:
-    """A segment with its rounded charge and the prices applied.
-
-    ``hourly`` is the segment's own hourly price; ``monthly`` is the monthly
-    price governing its group (that of the version in force at the group's
-    end). Both are None for an unpriced segment.
-    """
-
-    segment: Segment
-    charge: Decimal
-    hourly: Decimal | None
-    monthly: Decimal | None
-
-    @property
-    def unpriced(self):
-        return self.segment.version is None
 
 
 def group_key(segment):
@@ -91,7 +71,9 @@ def _rating(group, monthly, period_seconds, unit, monthly_price_mode):
 
 
 def _charge_group(group, period_seconds, unit, monthly_price_mode, currency):
-    """ChargedSegments of a time-ordered group (in money.exact_context())."""
+    """The Segments of a time-ordered group with their charge, hourly
+    price and monthly price (that of the version in force at the group's
+    end; both prices None when unpriced), in money.exact_context()."""
     monthly = _group_monthly(group)
     numerators, denominator, cap = _rating(group, monthly, period_seconds,
                                            unit, monthly_price_mode)
@@ -103,17 +85,17 @@ def _charge_group(group, period_seconds, unit, monthly_price_mode, currency):
         total = running if cap is None else min(running, cap)
         after = money.round_ratio_exact(total, denominator, currency)
         version = segment.version
-        charged.append(ChargedSegment(
-            segment, after - billed,
-            None if version is None else version.hourly,
-            None if version is None else monthly))
+        charged.append(dataclasses.replace(
+            segment, charge=after - billed,
+            hourly=None if version is None else version.hourly,
+            monthly=None if version is None else monthly))
         billed = after
     return charged
 
 
 def charge_groups(segments, period_start, period_end, charge_unit='second',
                   monthly_price_mode='cap', currency='USD'):
-    """Charge the segments of one period; return ChargedSegments in order.
+    """Charge the segments of one period; return them charged, in order.
 
     Segments are grouped by GroupKey; each group is charged in time order on
     its running total, rounded half-up to the currency's minor unit, so a
@@ -139,6 +121,6 @@ def charge_groups(segments, period_start, period_end, charge_unit='second',
             charged = _charge_group([segments[i] for i in indices],
                                     period_seconds, unit, monthly_price_mode,
                                     currency)
-            for index, charged_segment in zip(indices, charged):
-                result[index] = charged_segment
+            for index, segment in zip(indices, charged):
+                result[index] = segment
     return result

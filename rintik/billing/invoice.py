@@ -25,12 +25,12 @@ def invoice_totals(charges, tax_percent, currency):
 
 
 def group_totals(charged_segments):
-    """Return {GroupKey: total charge} of ChargedSegments of one period."""
+    """Return {GroupKey: total charge} of charged Segments of one period."""
     totals = {}
     with money.exact_context():
-        for charged in charged_segments:
-            key = group_key(charged.segment)
-            totals[key] = totals.get(key, Decimal(0)) + charged.charge
+        for segment in charged_segments:
+            key = group_key(segment)
+            totals[key] = totals.get(key, Decimal(0)) + segment.charge
     return totals
 
 

@@ -1,8 +1,10 @@
-"""Usage intervals, price versions, billing windows and invoice segments."""
+"""Price versions, billing windows and invoice segments."""
 
 import dataclasses
 import datetime
 from decimal import Decimal
+
+from rintik.billing import usage
 
 # Price kind of each billable resource type.
 PRICE_KINDS = {
@@ -17,19 +19,6 @@ PRICE_KINDS = {
 KEYED_KINDS = frozenset({'flavor', 'volume'})
 
 _SECOND = datetime.timedelta(seconds=1)
-
-
-@dataclasses.dataclass(frozen=True)
-class UsageInterval:
-    """A stretch of one resource's metered time; ``end`` None = running."""
-
-    resource_type: str
-    resource_id: str
-    project_id: str
-    price_key: str | None
-    quantity: Decimal
-    start: datetime.datetime
-    end: datetime.datetime | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,20 +46,33 @@ class Window:
     end: datetime.datetime | None
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Segment:
-    """The part of an interval in one period, one window and one price.
+    """The part of an interval in one period, one window and one price:
+    an invoice segment, cut (cut_segments), charged
+    (rintik.billing.charges.charge_groups) or stored.
 
     ``adjusted_end`` is the instant the segment is charged up to; ``end`` is
-    None only for a running segment of the still-open period.
-    ``version`` None means unpriced.
+    None only for a running segment of the still-open period. ``version``
+    is the price in force (None: unpriced, or not known, as for a stored
+    or adjustment segment, whose ``interval`` is the segment's own extent).
+    ``charge``, ``hourly`` (the segment's own hourly price) and
+    ``monthly`` (the monthly price governing its charge group) are None
+    until it is charged; ``name`` is its resource's display name. An
+    adjustment segment carries what issued invoice it adjusts.
     """
 
-    interval: UsageInterval
+    interval: usage.UsageInterval
     start: datetime.datetime
     adjusted_end: datetime.datetime
     version: PriceVersion | None
     running: bool = False
+    name: str | None = None
+    charge: Decimal | None = None
+    hourly: Decimal | None = None
+    monthly: Decimal | None = None
+    adjustment: bool = False
+    adjusted_invoice_id: int | None = None
 
     @property
     def end(self):
@@ -79,6 +81,12 @@ class Segment:
     @property
     def seconds(self):
         return (self.adjusted_end - self.start) // _SECOND
+
+    @property
+    def unpriced(self):
+        """Whether no price applies: no version in force, and no hourly
+        price (which a stored or adjustment segment has when priced)."""
+        return self.version is None and self.hourly is None
 
 
 def _whole_second(moment):
@@ -112,7 +120,7 @@ def version_at(versions, moment):
     return None if version.ended else version
 
 
-def _split_at_prices(interval, start, end, versions, running):
+def _split_at_prices(interval, start, end, versions, running, name):
     """Pieces of [start, end) cut where the version in force changes."""
     edges = [start]
     current = version_at(versions, start)
@@ -125,18 +133,20 @@ def _split_at_prices(interval, start, end, versions, running):
                 current = version
     edges.append(end)
     return [Segment(interval, a, b, version_at(versions, a),
-                    running and b == end)
+                    running and b == end, name)
             for a, b in zip(edges, edges[1:])]
 
 
-def cut_segments(interval, period_start, period_end, windows, versions, now):
+def cut_segments(interval, period_start, period_end, windows, versions, now,
+                 name=None):
     """Cut ``interval`` into invoice segments of one period.
 
     Keeps the time inside [period_start, min(period_end, now)) and inside a
     billing window (windows must not overlap), cut where the price in force
     changes. ``versions`` are the versions of the interval's price key in
     the order they were added. ``now``, window edges and price changes are
-    truncated to whole seconds. Returns the segments in time order.
+    truncated to whole seconds. Returns the segments (of the resource
+    named ``name``) in time order.
     """
     now = _whole_second(now)
     segments = []
@@ -152,5 +162,5 @@ def cut_segments(interval, period_start, period_end, windows, versions, now):
         running = (interval.end is None
                    and (window_end is None or window_end > now))
         segments.extend(_split_at_prices(interval, start, end, versions,
-                                         running))
+                                         running, name))
     return segments

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 
+from rintik.billing import usage
 from rintik.db import bulk
 from rintik.db import clock
 from rintik.db.engine import main_context_manager
@@ -25,7 +26,7 @@ from rintik.metering import intervals
 PROJECTS = models.Project.__table__
 RESOURCES = models.Resource.__table__
 OBSERVATIONS = models.Observation.__table__
-INTERVALS = models.UsageInterval.__table__
+INTERVALS = models.UsageIntervalRow.__table__
 QUARANTINE = models.QuarantinedMessage.__table__
 CHANGES = models.UsageChange.__table__
 
@@ -139,32 +140,39 @@ _INTERVAL_COLUMNS = (INTERVALS.c.id, INTERVALS.c.resource_pk,
                      INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end)
 
 
-def _stored_interval(row):
-    return row.id, intervals.Interval(row.project_id, row.price_key,
-                                      row.quantity, row.start, row.end)
+def _stored_interval(row, resource):
+    """(id, UsageInterval) of a stored interval ``row`` of ``resource``
+    (its resources row)."""
+    return row.id, usage.UsageInterval(
+        resource.resource_type, resource.resource_id, row.project_id,
+        row.price_key, row.quantity, row.start, row.end)
 
 
-def running_intervals(session, resource_pks):
-    """{resource_pk: (id, Interval)} of the resources' running intervals
-    (no end): the only one a later observation can extend or close."""
+def running_intervals(session, resources):
+    """{resource_pk: (id, UsageInterval)} of the running intervals (no
+    end) of ``resources`` (their resources rows): the only one a later
+    observation can extend or close."""
+    by_pk = {resource.id: resource for resource in resources}
     found = {}
-    for chunk in bulk.chunks(sorted(resource_pks)):
+    for chunk in bulk.chunks(sorted(by_pk)):
         for row in session.execute(sa.select(*_INTERVAL_COLUMNS).where(
                 INTERVALS.c.resource_pk.in_(chunk),
                 INTERVALS.c.end.is_(None)).with_for_update()):
-            found[row.resource_pk] = _stored_interval(row)
+            found[row.resource_pk] = _stored_interval(
+                row, by_pk[row.resource_pk])
     return found
 
 
-def intervals_from(session, resource_pk, moment=None):
-    """[(id, Interval)] of one resource, in start order: those that run
-    or end at or after ``moment`` (all of them without a moment)."""
+def intervals_from(session, resource, moment=None):
+    """[(id, UsageInterval)] of one resource (its resources row), in start
+    order: those that run or end at or after ``moment`` (all of them
+    without a moment)."""
     query = sa.select(*_INTERVAL_COLUMNS).where(
-        INTERVALS.c.resource_pk == resource_pk)
+        INTERVALS.c.resource_pk == resource.id)
     if moment is not None:
         query = query.where(sa.or_(INTERVALS.c.end.is_(None),
                                    INTERVALS.c.end >= moment))
-    return [_stored_interval(row) for row in session.execute(
+    return [_stored_interval(row, resource) for row in session.execute(
         query.order_by(INTERVALS.c.start).with_for_update())]
 
 
@@ -199,7 +207,7 @@ def owner_before(session, resource_pk, moment):
 
 def replace_intervals(session, removed_ids, added):
     """Delete the intervals ``removed_ids`` and insert ``added``
-    [(resource_pk, Interval)]."""
+    [(resource_pk, UsageInterval)]."""
     for chunk in bulk.chunks(sorted(removed_ids)):
         session.execute(INTERVALS.delete().where(INTERVALS.c.id.in_(chunk)))
     if added:

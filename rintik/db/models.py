@@ -92,9 +92,10 @@ class Observation(Base):
     received_at = sa.Column(types.UTCDateTime, nullable=False)
 
 
-class UsageInterval(Base):
-    """A stretch of one resource's billable time, derived from its
-    observations in event-time order."""
+class UsageIntervalRow(Base):
+    """A stored rintik.billing.usage.UsageInterval: a stretch of one
+    resource's billable time, derived from its observations in event-time
+    order (the resource's type and id are on its resources row)."""
 
     __tablename__ = 'usage_intervals'
     __table_args__ = (

@@ -36,7 +36,7 @@ from rintik.db import models
 
 RESOURCES = models.Resource.__table__
 OBSERVATIONS = models.Observation.__table__
-INTERVALS = models.UsageInterval.__table__
+INTERVALS = models.UsageIntervalRow.__table__
 INVOICES = models.Invoice.__table__
 CHANGES = models.UsageChange.__table__
 

@@ -14,7 +14,7 @@ from rintik.db.engine import main_context_manager
 from rintik.db import models
 
 RESOURCES = models.Resource.__table__
-INTERVALS = models.UsageInterval.__table__
+INTERVALS = models.UsageIntervalRow.__table__
 WINDOWS = models.BillingWindow.__table__
 # Running resources read per transaction.
 RUNNING_CHUNK = 5000

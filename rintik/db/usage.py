@@ -5,24 +5,33 @@ observation."""
 import sqlalchemy as sa
 
 from rintik.billing import segments
+from rintik.billing import usage
 from rintik.db import bulk
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 
 RESOURCES = models.Resource.__table__
-INTERVALS = models.UsageInterval.__table__
+INTERVALS = models.UsageIntervalRow.__table__
 KEYS = models.PriceKey.__table__
 VERSIONS = models.PriceVersion.__table__
+
+
+# A stored interval with its resource's type and id.
+_INTERVAL_COLUMNS = (RESOURCES.c.resource_type, RESOURCES.c.resource_id,
+                     INTERVALS.c.project_id, INTERVALS.c.price_key,
+                     INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end)
+
+
+def _intervals(session, query):
+    """The UsageIntervals a query of _INTERVAL_COLUMNS reads."""
+    return [usage.UsageInterval(*row) for row in session.execute(query)]
 
 
 @main_context_manager.reader
 def usage_intervals(context, project_id=None, resource_id=None,
                     resource_type=None):
-    """Usage intervals joined with their resource, oldest first."""
-    query = sa.select(
-        RESOURCES.c.resource_id, RESOURCES.c.resource_type,
-        INTERVALS.c.project_id, INTERVALS.c.price_key,
-        INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end).join(
+    """UsageIntervals, oldest first."""
+    query = sa.select(*_INTERVAL_COLUMNS).join(
         RESOURCES, RESOURCES.c.id == INTERVALS.c.resource_pk)
     if project_id:
         query = query.where(INTERVALS.c.project_id == project_id)
@@ -32,31 +41,34 @@ def usage_intervals(context, project_id=None, resource_id=None,
         query = query.where(RESOURCES.c.resource_type == resource_type)
     query = query.order_by(INTERVALS.c.start, RESOURCES.c.resource_type,
                            RESOURCES.c.resource_id)
-    return context.session.execute(query).all()
+    return _intervals(context.session, query)
 
 
 @main_context_manager.reader
 def project_usage(context, project_ids, start, end, resource_keys=None):
-    """Intervals of the projects overlapping [start, end) with their
-    resource's type, id and name, oldest first (of the resources
+    """[(UsageInterval, its resource's display name)] of the projects'
+    intervals overlapping [start, end), oldest first (of the resources
     ``resource_keys`` (type, id) only, one query per chunk of them)."""
-    query = sa.select(
-        INTERVALS.c.project_id, RESOURCES.c.resource_type,
-        RESOURCES.c.resource_id, RESOURCES.c.name, INTERVALS.c.price_key,
-        INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end).join(
+    query = sa.select(*_INTERVAL_COLUMNS, RESOURCES.c.name).join(
         RESOURCES, RESOURCES.c.id == INTERVALS.c.resource_pk).where(
         INTERVALS.c.project_id.in_(project_ids),
         INTERVALS.c.start < end,
         sa.or_(INTERVALS.c.end.is_(None), INTERVALS.c.end > start))
     query = query.order_by(INTERVALS.c.start, RESOURCES.c.resource_id)
     if resource_keys is None:
-        return context.session.execute(query).all()
-    rows = []
+        return _named(context.session.execute(query))
+    named = []
     for keys in bulk.chunks(sorted(resource_keys)):
-        rows.extend(context.session.execute(query.where(sa.tuple_(
-            RESOURCES.c.resource_type, RESOURCES.c.resource_id).in_(
-            keys))))
-    return sorted(rows, key=lambda row: (row.start, row.resource_id))
+        named.extend(_named(context.session.execute(query.where(
+            sa.tuple_(RESOURCES.c.resource_type,
+                      RESOURCES.c.resource_id).in_(keys)))))
+    return sorted(named, key=lambda item: (item[0].start,
+                                           item[0].resource_id))
+
+
+def _named(rows):
+    """(UsageInterval, name) of rows of _INTERVAL_COLUMNS and a name."""
+    return [(usage.UsageInterval(*row[:-1]), row[-1]) for row in rows]
 
 
 def _price_kind():
@@ -67,10 +79,10 @@ def _price_kind():
 
 @main_context_manager.reader
 def unpriced_candidates(context, since=None):
-    """Usage intervals (ending after ``since``) whose price key has no
+    """UsageIntervals (ending after ``since``) whose price key has no
     version, or an ended one: the only ones that can lack a price for
     some of their time (a key's first version applies before its
-    effective_from). Joined with their resource, oldest first."""
+    effective_from), oldest first."""
     kind = _price_kind()
     key = sa.case((kind.in_(sorted(segments.KEYED_KINDS)),
                    INTERVALS.c.price_key), else_='')
@@ -79,10 +91,7 @@ def unpriced_candidates(context, since=None):
         sa.exists().where(VERSIONS.c.price_key_id == KEYS.c.id),
         ~sa.exists().where(VERSIONS.c.price_key_id == KEYS.c.id,
                            VERSIONS.c.ended.is_(True)))
-    query = sa.select(
-        RESOURCES.c.resource_id, RESOURCES.c.resource_type,
-        INTERVALS.c.project_id, INTERVALS.c.price_key,
-        INTERVALS.c.quantity, INTERVALS.c.start, INTERVALS.c.end).join(
+    query = sa.select(*_INTERVAL_COLUMNS).join(
         RESOURCES, RESOURCES.c.id == INTERVALS.c.resource_pk).where(
         ~sa.exists(priced))
     if since is not None:
@@ -90,7 +99,7 @@ def unpriced_candidates(context, since=None):
                                    INTERVALS.c.end > since))
     query = query.order_by(INTERVALS.c.start, RESOURCES.c.resource_type,
                            RESOURCES.c.resource_id)
-    return context.session.execute(query).all()
+    return _intervals(context.session, query)
 
 
 @main_context_manager.reader

@@ -134,12 +134,12 @@ def _store_usage(session, observed, source, received_at):
     in_order = {key for key in observed if key not in inserted and
                 _follows_tail(rows[key], observed[key])}
     running = db_metering.running_intervals(
-        session, [rows[key].id for key in in_order])
+        session, [rows[key] for key in in_order])
     removed, added, changes, states = [], [], [], {}
     for key in sorted(observed, key=lambda key: rows[key].id):
         row, new = rows[key], observed[key]
         if key in inserted:
-            update = _first(new)
+            update = _first(row, new)
         elif key in in_order:
             update = _resumed(row, new, running.get(row.id))
         else:
@@ -183,10 +183,11 @@ def _follows_tail(row, new):
              not any(obs.project_id for obs in new)))
 
 
-def _first(new):
+def _first(row, new):
     """(old intervals, new intervals, observations seen) of a resource
     stored for the first time."""
-    return [], intervals.derive(new), new
+    return [], intervals.derive(row.resource_type, row.resource_id,
+                                new), new
 
 
 def _resumed(row, new, running):
@@ -194,7 +195,8 @@ def _resumed(row, new, running):
     interval (if any), the owner and whether the resource is gone."""
     old = [running] if running is not None else []
     derivation = intervals.Derivation(
-        project=row.project_id, gone=row.gone_at is not None,
+        row.resource_type, row.resource_id, project=row.project_id,
+        gone=row.gone_at is not None,
         running=running[1] if running is not None else None)
     return old, intervals.resume(derivation, new), new
 
@@ -208,17 +210,19 @@ def _late(session, row, new):
     if row.gone_at is not None and row.gone_at < moment:
         # Gone before: nothing from there on changes usage.
         return [], [], seen
-    old = db_metering.intervals_from(session, row.id, moment)
+    old = db_metering.intervals_from(session, row, moment)
     if old and old[0][1].start < moment:
         project = old[0][1].project_id
     else:
         project = db_metering.owner_before(session, row.id, moment)
     if project is None:
-        old = db_metering.intervals_from(session, row.id)
+        old = db_metering.intervals_from(session, row)
         seen = db_metering.observations_from(session, row.id)
-        return old, intervals.derive(seen), seen
+        return old, intervals.derive(row.resource_type, row.resource_id,
+                                     seen), seen
     return old, intervals.rederive_from(
-        moment, [interval for _id, interval in old], seen, project), seen
+        row.resource_type, row.resource_id, moment,
+        [interval for _id, interval in old], seen, project), seen
 
 
 def _state(row, seen):

@@ -11,6 +11,8 @@ import dataclasses
 import datetime
 import decimal
 
+from rintik.billing.usage import UsageInterval
+
 
 @dataclasses.dataclass(frozen=True)
 class TimedObservation:
@@ -26,15 +28,6 @@ class TimedObservation:
     quantity: decimal.Decimal | None
     name: str | None = None
     event_type: str | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class Interval:
-    project_id: str | None
-    price_key: str | None
-    quantity: decimal.Decimal
-    start: datetime.datetime
-    end: datetime.datetime | None
 
 
 def sort_key(observation):
@@ -55,9 +48,10 @@ def _fallback_project(observations):
 
 
 class Derivation:
-    """The state of a derivation after some observations: the intervals
-    closed since, the running one (signature and start), the owner
-    carried forward, and whether the resource is gone.
+    """The state of a derivation of one resource (``resource_type``,
+    ``resource_id``) after some observations: the UsageIntervals closed
+    since, the running one (signature and start), the owner carried
+    forward, and whether the resource is gone.
 
     It starts from ``running``, the interval that runs at that point
     (None if none does; its end, if it has one, was set by a later
@@ -65,7 +59,10 @@ class Derivation:
     ``gone``.
     """
 
-    def __init__(self, project=None, gone=False, running=None):
+    def __init__(self, resource_type, resource_id, project=None, gone=False,
+                 running=None):
+        self.resource_type = resource_type
+        self.resource_id = resource_id
         self.intervals = []
         self.current = None
         self.project = project
@@ -74,12 +71,15 @@ class Derivation:
             self.current = ((running.project_id, running.price_key,
                              running.quantity), running.start)
 
-    def _close(self, at):
+    def _interval(self, end):
         (project, price_key, quantity), start = self.current
-        end = whole_second(at) if at is not None else None
-        if end is None or end > start:
-            self.intervals.append(Interval(project, price_key, quantity,
-                                           start, end))
+        return UsageInterval(self.resource_type, self.resource_id, project,
+                             price_key, quantity, start, end)
+
+    def _close(self, at):
+        end = whole_second(at)
+        if end > self.current[1]:
+            self.intervals.append(self._interval(end))
         self.current = None
 
     def feed(self, observation):
@@ -107,15 +107,14 @@ class Derivation:
         """The intervals, the running one last."""
         if self.current is None:
             return list(self.intervals)
-        (project, price_key, quantity), start = self.current
-        return self.intervals + [Interval(project, price_key, quantity,
-                                          start, None)]
+        return self.intervals + [self._interval(None)]
 
 
-def derive(observations):
+def derive(resource_type, resource_id, observations):
     """Usage intervals of one resource from all of its observations."""
     ordered = sorted(observations, key=sort_key)
-    return resume(Derivation(project=_fallback_project(ordered)), ordered)
+    return resume(Derivation(resource_type, resource_id,
+                             project=_fallback_project(ordered)), ordered)
 
 
 def resume(derivation, later_observations):
@@ -130,7 +129,8 @@ def resume(derivation, later_observations):
     return derivation.result()
 
 
-def rederive_from(moment, stored, observations, project):
+def rederive_from(resource_type, resource_id, moment, stored, observations,
+                  project):
     """The intervals of one resource from ``moment`` (a whole second) on,
     derived again after observations at or after it were added.
 
@@ -148,8 +148,8 @@ def rederive_from(moment, stored, observations, project):
     full derivation's.
     """
     running = stored[0] if stored and stored[0].start < moment else None
-    return resume(Derivation(project=project, running=running),
-                  observations)
+    return resume(Derivation(resource_type, resource_id, project=project,
+                             running=running), observations)
 
 
 def first_change(old, new):

@@ -50,7 +50,7 @@ def _groups(lines, currency):
     """Lines by resource type, in the dashboard's order, with subtotals."""
     by_type = {}
     for line in lines:
-        by_type.setdefault(line.resource_type, []).append(line)
+        by_type.setdefault(line.interval.resource_type, []).append(line)
     groups = []
     for resource_type, label in TYPE_LABELS.items():
         mine = by_type.get(resource_type)
@@ -60,7 +60,7 @@ def _groups(lines, currency):
             'type': resource_type, 'label': label,
             'subtotal': _money(sum(line.charge for line in mine), currency),
             'lines': [{
-                'resource_id': line.resource_id,
+                'resource_id': line.interval.resource_id,
                 'name': line.name or '',
                 'start': _iso(line.start),
                 'end': _iso(line.adjusted_end),

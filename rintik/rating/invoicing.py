@@ -1,4 +1,4 @@
-"""Rating one project's period into invoice lines, with adjustments for
+"""Rating one project's period into invoice segments, with adjustments for
 closed periods whose usage changed after they were invoiced."""
 
 import dataclasses
@@ -9,6 +9,7 @@ import hashlib
 from rintik.billing import charges
 from rintik.billing import invoice as invoice_maths
 from rintik.billing import segments as billing_segments
+from rintik.billing import usage
 from rintik.db import changes as db_changes
 from rintik.db import invoices as db_invoices
 from rintik.db import settings as db_settings
@@ -31,62 +32,17 @@ class Policy:
                    conf.billing.monthly_price_mode, conf.billing.currency)
 
 
-@dataclasses.dataclass(frozen=True)
-class Line:
-    """One invoice segment as the invoice shows it."""
-
-    resource_type: str
-    resource_id: str
-    name: str | None
-    price_key: str | None
-    quantity: decimal.Decimal
-    start: datetime.datetime
-    end: datetime.datetime | None
-    adjusted_end: datetime.datetime
-    hourly: decimal.Decimal | None
-    monthly: decimal.Decimal | None
-    charge: decimal.Decimal
-    unpriced: bool
-    adjustment: bool = False
-    adjusted_invoice_id: int | None = None
-
-
-def to_interval(row):
-    """A usage row of db.usage.project_usage as rintik.billing's interval."""
-    return billing_segments.UsageInterval(
-        row.resource_type, row.resource_id, row.project_id, row.price_key,
-        row.quantity, row.start, row.end)
-
-
-def rate(rows, period_start, period_end, windows, card, now, policy):
-    """Charged segments of the usage ``rows`` in one period."""
-    names = {}
+def rate(named_usage, period_start, period_end, windows, card, now, policy):
+    """The charged Segments in one period of ``named_usage``
+    [(UsageInterval, its resource's name)] (db.usage.project_usage)."""
     cut = []
-    for row in rows:
-        interval = to_interval(row)
-        names[(row.resource_type, row.resource_id)] = row.name
+    for interval, name in named_usage:
         cut.extend(billing_segments.cut_segments(
             interval, period_start, period_end, windows,
-            card.versions_for(interval), now))
-    charged = charges.charge_groups(
+            card.versions_for(interval), now, name))
+    return charges.charge_groups(
         cut, period_start, period_end, policy.charge_unit,
         policy.monthly_price_mode, policy.currency)
-    return charged, names
-
-
-def lines_of(charged, names):
-    """Invoice lines of charged segments."""
-    return [Line(
-        resource_type=item.segment.interval.resource_type,
-        resource_id=item.segment.interval.resource_id,
-        name=names.get((item.segment.interval.resource_type,
-                        item.segment.interval.resource_id)),
-        price_key=item.segment.interval.price_key,
-        quantity=item.segment.interval.quantity,
-        start=item.segment.start, end=item.segment.end,
-        adjusted_end=item.segment.adjusted_end,
-        hourly=item.hourly, monthly=item.monthly, charge=item.charge,
-        unpriced=item.unpriced) for item in charged]
 
 
 def windows_of(context):
@@ -107,10 +63,10 @@ def _billed_totals(rows, project_id):
 
 @dataclasses.dataclass(frozen=True)
 class Adjustment:
-    """An adjustment line with the moment (database clock) the first
+    """An adjustment segment with the moment (database clock) the first
     change it carries was recorded."""
 
-    line: Line
+    segment: billing_segments.Segment
     recorded_at: datetime.datetime
 
 
@@ -151,12 +107,13 @@ def adjustments_of(context, invoices, changes, windows, policy, cards=None):
     keys = set()
     for _invoice, recorded in pairs:
         keys.update(recorded)
-    usage = {}
-    for row in db_usage.project_usage(
+    named_usage = {}
+    for interval, name in db_usage.project_usage(
             context, sorted(reached),
             min(invoice.period_start for invoice, _recorded in pairs),
             max(invoice.period_end for invoice, _recorded in pairs), keys):
-        usage.setdefault(row.project_id, []).append(row)
+        named_usage.setdefault(interval.project_id, []).append(
+            (interval, name))
     billed = {}
     for row in db_invoices.billed_segments(
             context, [invoice.id for invoice, _recorded in pairs], keys):
@@ -165,7 +122,7 @@ def adjustments_of(context, invoices, changes, windows, policy, cards=None):
     return {project_id: [
         adjustment for invoice, recorded in project_pairs
         for adjustment in _invoice_adjustments(
-            project_id, invoice, recorded, usage.get(project_id, []),
+            project_id, invoice, recorded, named_usage.get(project_id, []),
             billed.get(invoice.id, []), windows,
             cards[invoice.ratecard_revision], policy)]
         for project_id, project_pairs in reached.items()}
@@ -190,35 +147,34 @@ def _reached(invoices, changes):
     return result
 
 
-def _invoice_adjustments(project_id, invoice, recorded, usage, billed_rows,
-                         windows, card, policy):
+def _invoice_adjustments(project_id, invoice, recorded, named_usage,
+                         billed_rows, windows, card, policy):
     """Adjustments of one issued invoice: its period re-rated from the
-    project's ``usage`` rows of the ``recorded`` resources, minus what
-    ``billed_rows`` (about this invoice) billed for them."""
-    rows = [row for row in usage
-            if (row.resource_type, row.resource_id) in recorded and
-            row.start < invoice.period_end and
-            (row.end is None or row.end > invoice.period_start)]
-    charged, names = rate(rows, invoice.period_start, invoice.period_end,
-                          windows, card, invoice.period_end, policy)
+    project's ``named_usage`` (see rate) of the ``recorded`` resources,
+    minus what ``billed_rows`` (about this invoice) billed for them."""
+    named_usage = [
+        (interval, name) for interval, name in named_usage
+        if (interval.resource_type, interval.resource_id) in recorded and
+        interval.start < invoice.period_end and
+        (interval.end is None or interval.end > invoice.period_start)]
+    charged = rate(named_usage, invoice.period_start, invoice.period_end,
+                   windows, card, invoice.period_end, policy)
     rerated = invoice_maths.group_totals(charged)
     billed, billed_extents = _billed_totals(
         [row for row in billed_rows
          if (row.resource_type, row.resource_id) in recorded], project_id)
     by_group = {}
-    for item in lines_of(charged, names):
-        by_group.setdefault(charges.GroupKey(
-            project_id, item.resource_type, item.resource_id,
-            item.price_key, item.quantity), []).append(item)
-    return [Adjustment(_adjustment_line(key, amount, by_group.get(key),
-                                        billed_extents.get(key), invoice),
+    for segment in charged:
+        by_group.setdefault(charges.group_key(segment), []).append(segment)
+    return [Adjustment(_adjustment(key, amount, by_group.get(key),
+                                   billed_extents.get(key), invoice),
                        recorded[(key.resource_type, key.resource_id)])
             for key, amount in invoice_maths.adjustments(
                 rerated, billed).items()]
 
 
 def placed(adjustment_list, closing, now):
-    """{invoice id: adjustment lines} over the invoices ``closing`` at
+    """{invoice id: adjustment segments} over the invoices ``closing`` at
     ``now`` (oldest first): each on the invoice whose period holds the
     moment its change was recorded, as a rollover at each boundary would
     have put it; earlier changes on the first, later ones on the last. A
@@ -232,41 +188,66 @@ def placed(adjustment_list, closing, now):
                     adjustment.recorded_at < invoice.period_end:
                 target = invoice
                 break
-        result[target.id].append(adjustment.line)
+        result[target.id].append(adjustment.segment)
     return result
 
 
-def _adjustment_line(key, amount, rerated_lines, billed_row, invoice):
-    if rerated_lines:
-        first, last = rerated_lines[0], rerated_lines[-1]
+def _adjustment(key, amount, rerated, billed_row, invoice):
+    """The adjustment segment of one charge group (GroupKey ``key``) of
+    an issued ``invoice``: over the ``rerated`` segments' extent, else
+    the extent of what it billed (``billed_row``)."""
+    if rerated:
+        first, last = rerated[0], rerated[-1]
         start, end, name = first.start, last.adjusted_end, first.name
         hourly, monthly = last.hourly, last.monthly
     else:
         start, end, name = billed_row.start, billed_row.end, billed_row.name
         hourly, monthly = billed_row.hourly, billed_row.monthly
-    return Line(resource_type=key.resource_type,
-                resource_id=key.resource_id, name=name,
-                price_key=key.price_key, quantity=key.quantity, start=start,
-                end=end, adjusted_end=end, hourly=hourly, monthly=monthly,
-                charge=amount, unpriced=hourly is None, adjustment=True,
-                adjusted_invoice_id=invoice.id)
+    return billing_segments.Segment(
+        usage.UsageInterval(key.resource_type, key.resource_id,
+                            key.project_id, key.price_key, key.quantity,
+                            start, end),
+        start, end, None, name=name, charge=amount, hourly=hourly,
+        monthly=monthly, adjustment=True, adjusted_invoice_id=invoice.id)
 
 
-def totals(lines, tax_percent, currency):
-    """Subtotal, tax and total of an invoice's lines."""
-    return invoice_maths.invoice_totals([line.charge for line in lines],
-                                        decimal.Decimal(tax_percent),
-                                        currency)
+def totals(segments, tax_percent, currency):
+    """Subtotal, tax and total of an invoice's segments."""
+    return invoice_maths.invoice_totals(
+        [segment.charge for segment in segments],
+        decimal.Decimal(tax_percent), currency)
 
 
-def _stored_line(row):
-    return Line(resource_type=row.resource_type,
-                resource_id=row.resource_id, name=row.name,
-                price_key=row.price_key, quantity=row.quantity,
-                start=row.start, end=row.end, adjusted_end=row.end,
-                hourly=row.hourly, monthly=row.monthly, charge=row.charge,
-                unpriced=row.unpriced, adjustment=row.adjustment,
-                adjusted_invoice_id=row.adjusted_invoice_id)
+def stored_segment(project_id, row):
+    """The Segment of a stored invoice segment ``row`` of ``project_id``
+    (no price version: its prices are the stored ones)."""
+    return billing_segments.Segment(
+        usage.UsageInterval(row.resource_type, row.resource_id, project_id,
+                            row.price_key, row.quantity, row.start, row.end),
+        row.start, row.end, None, name=row.name, charge=row.charge,
+        hourly=row.hourly, monthly=row.monthly, adjustment=row.adjustment,
+        adjusted_invoice_id=row.adjusted_invoice_id)
+
+
+def segment_row(invoice_id, segment):
+    """The invoice_segments row of ``segment`` on ``invoice_id``."""
+    interval = segment.interval
+    return {
+        'invoice_id': invoice_id,
+        'resource_type': interval.resource_type,
+        'resource_id': interval.resource_id,
+        'name': segment.name,
+        'price_key': interval.price_key,
+        'quantity': interval.quantity,
+        'start': segment.start,
+        'end': segment.adjusted_end,
+        'hourly': segment.hourly,
+        'monthly': segment.monthly,
+        'charge': segment.charge,
+        'unpriced': segment.unpriced,
+        'adjustment': segment.adjustment,
+        'adjusted_invoice_id': segment.adjusted_invoice_id,
+    }
 
 
 # Segments of an in-progress invoice exist only when read: their ids are
@@ -275,41 +256,43 @@ def _stored_line(row):
 LIVE_ID_BITS = 52
 
 
-def live_segment_id(invoice_id, line):
+def live_segment_id(invoice_id, segment):
     """The id of a segment of an in-progress invoice: a negative integer
     derived from what identifies it (its invoice, its resource, price key
     and quantity, its start, and the invoice an adjustment adjusts), so
     that it stays the same across reads, whatever else changes, until the
     segment itself does, and is never the id of a stored segment."""
-    identity = repr((invoice_id, line.resource_type, line.resource_id,
-                     line.price_key, str(line.quantity),
-                     line.start.astimezone(datetime.timezone.utc).isoformat(),
-                     line.adjustment, line.adjusted_invoice_id))
+    interval = segment.interval
+    identity = repr((
+        invoice_id, interval.resource_type, interval.resource_id,
+        interval.price_key, str(interval.quantity),
+        segment.start.astimezone(datetime.timezone.utc).isoformat(),
+        segment.adjustment, segment.adjusted_invoice_id))
     digest = hashlib.sha256(identity.encode('utf-8')).digest()
     return -1 - (int.from_bytes(digest[:8], 'big') >> (64 - LIVE_ID_BITS))
 
 
 def invoice_lines(context, invoice, policy, now):
-    """(lines, segment ids) of an invoice: frozen ones with their stored
-    ids once issued; rated live while in progress, with the ids of
+    """(segments, segment ids) of an invoice's lines: the stored ones
+    with their ids once issued; rated live while in progress, with the ids of
     live_segment_id and the project's pending adjustments on its oldest
     in-progress invoice only."""
     if invoice.state != db_invoices.IN_PROGRESS:
         rows = db_invoices.segments_of(context, invoice.id)
-        return [_stored_line(row) for row in rows], [row.id for row in rows]
+        return ([stored_segment(invoice.project_id, row) for row in rows],
+                [row.id for row in rows])
     windows = windows_of(context)
     project_id = invoice.project_id
     changes = db_changes.pending(context, [project_id])
-    rows = db_usage.project_usage(context, [project_id], invoice.period_start,
-                             invoice.period_end)
-    charged, names = rate(rows, invoice.period_start, invoice.period_end,
-                          windows, ratecard.RateCard.load(context), now,
-                          policy)
-    lines = lines_of(charged, names)
+    named_usage = db_usage.project_usage(
+        context, [project_id], invoice.period_start, invoice.period_end)
+    segments = rate(named_usage, invoice.period_start, invoice.period_end,
+                    windows, ratecard.RateCard.load(context), now, policy)
     invoices = db_invoices.invoices_of(context, [project_id])
     oldest_open = min(other.period_start for other in invoices
                       if other.state == db_invoices.IN_PROGRESS)
     if changes and invoice.period_start == oldest_open:
-        lines += [adjustment.line for adjustment in adjustments(
+        segments += [adjustment.segment for adjustment in adjustments(
             context, project_id, invoices, changes, windows, policy)]
-    return lines, [live_segment_id(invoice.id, line) for line in lines]
+    return segments, [live_segment_id(invoice.id, segment)
+                      for segment in segments]

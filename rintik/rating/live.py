@@ -140,16 +140,15 @@ def _stops_at(segment, windows, period_end):
     return min(ends)
 
 
-def _growing_group(items, moment, windows, period_start, period_end,
+def _growing_group(group, moment, windows, period_start, period_end,
                    policy):
     """The Group of charged segments (one group, in time order) whose
     last segment grows with the clock, or None."""
-    last = items[-1].segment
+    last = group[-1]
     now = _floor_second(moment)
     stops_at = _stops_at(last, windows, period_end)
     if last.adjusted_end != now or now >= stops_at or last.version is None:
         return None
-    group = [item.segment for item in items]
     numerators, denominator, cap = charges._rating(
         group, charges._group_monthly(group),
         (period_end - period_start) // SECOND,
@@ -170,17 +169,17 @@ def _growing_group(items, moment, windows, period_start, period_end,
     return result if result.next_change_at is not None else None
 
 
-def _edges(rows, windows, card, moment, policy, period_end):
+def _edges(usage, windows, card, moment, policy, period_end):
     """The first moment after ``moment`` at which the clock passes an edge
     of the invoice's segments (None: none ahead)."""
     moments = [period_end] if policy.monthly_price_mode == 'full_month' \
         else []
-    for row in rows:
-        moments.append(row.start)
-        if row.end is not None:
-            moments.append(row.end)
+    for interval in usage:
+        moments.append(interval.start)
+        if interval.end is not None:
+            moments.append(interval.end)
         moments.extend(version.effective_from
-                       for version in card.versions_for(row))
+                       for version in card.versions_for(interval))
     for window in windows:
         moments.append(window.start)
         if window.end is not None:
@@ -194,37 +193,37 @@ def _edges(rows, windows, card, moment, policy, period_end):
     return min(ahead) if ahead else None
 
 
-def figures(invoice, rows, charged, adjustment_lines, windows, card,
+def figures(invoice, usage, charged, adjustment_segments, windows, card,
             moment, policy):
     """The Figures of an in-progress invoice rated at ``moment``:
     ``charged`` are its charged segments (rintik.rating.invoicing.rate)
-    of usage ``rows``, ``adjustment_lines`` the pending adjustments it
-    shows."""
+    of its ``usage`` (UsageIntervals), ``adjustment_segments`` the
+    pending adjustments it shows."""
     totals = {}
     groups = {}
-    for item in charged:
-        segment = item.segment
+    for segment in charged:
         kind = totals.setdefault(segment.interval.resource_type, Totals())
-        charge = to_units(item.charge, policy.currency)
+        charge = to_units(segment.charge, policy.currency)
         kind.segments += 1
         kind.cost += charge
         if segment.running:
             kind.running += 1
             kind.running_cost += charge
-        groups.setdefault(charges.group_key(segment), []).append(item)
-    for line in adjustment_lines:
-        kind = totals.setdefault(line.resource_type, Totals())
+        groups.setdefault(charges.group_key(segment), []).append(segment)
+    for segment in adjustment_segments:
+        kind = totals.setdefault(segment.interval.resource_type, Totals())
         kind.segments += 1
-        kind.cost += to_units(line.charge, policy.currency)
+        kind.cost += to_units(segment.charge, policy.currency)
     growing = []
-    for items in groups.values():
-        items.sort(key=lambda item: item.segment.start)
-        group = _growing_group(items, moment, windows, invoice.period_start,
-                               invoice.period_end, policy)
+    for segments in groups.values():
+        segments.sort(key=lambda segment: segment.start)
+        group = _growing_group(segments, moment, windows,
+                               invoice.period_start, invoice.period_end,
+                               policy)
         if group is not None:
             growing.append(group)
     return Figures(invoice.id, invoice.project_id, totals, growing,
-                   _edges(rows, windows, card, moment, policy,
+                   _edges(usage, windows, card, moment, policy,
                           invoice.period_end))
 
 

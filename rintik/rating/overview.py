@@ -133,32 +133,33 @@ def _figures(context, project_ids, windows, card, cards, policy, now):
     for change in db_changes.pending(context, project_ids):
         changes.setdefault(change.project_id, []).append(change)
     usage = {}
-    for row in db_usage.project_usage(
+    for interval, name in db_usage.project_usage(
             context, sorted({invoice.project_id for invoice in opened}),
             min(invoice.period_start for invoice in opened),
             max(invoice.period_end for invoice in opened)):
-        usage.setdefault(row.project_id, []).append(row)
+        usage.setdefault(interval.project_id, []).append((interval, name))
     oldest = {}
     for invoice in opened:
         oldest.setdefault(invoice.project_id, invoice.period_start)
     for invoice in opened:
         project_id = invoice.project_id
-        rows = [row for row in usage.get(project_id, [])
-                if row.start < invoice.period_end and
-                (row.end is None or row.end > invoice.period_start)]
-        charged, _names = invoicing.rate(
-            rows, invoice.period_start, invoice.period_end, windows, card,
-            now, policy)
-        adjustment_lines = []
+        named_usage = [
+            (interval, name) for interval, name in usage.get(project_id, [])
+            if interval.start < invoice.period_end and
+            (interval.end is None or interval.end > invoice.period_start)]
+        charged = invoicing.rate(
+            named_usage, invoice.period_start, invoice.period_end, windows,
+            card, now, policy)
+        adjustment_segments = []
         if (changes.get(project_id) and
                 invoice.period_start == oldest[project_id]):
-            adjustment_lines = [adjustment.line for adjustment in
-                                invoicing.adjustments(
-                                    context, project_id,
-                                    invoices[project_id],
-                                    changes[project_id], windows, policy,
-                                    cards)]
-        yield live.figures(invoice, rows, charged, adjustment_lines,
+            adjustment_segments = [
+                adjustment.segment for adjustment in invoicing.adjustments(
+                    context, project_id, invoices[project_id],
+                    changes[project_id], windows, policy, cards)]
+        yield live.figures(invoice, [interval for interval, _name in
+                                     named_usage], charged,
+                           adjustment_segments,
                            windows, card, now, policy)
 
 

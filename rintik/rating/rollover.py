@@ -232,8 +232,10 @@ class Rollover:
         retired = [p.project_id for p in projects if p.retired_at]
         if not retired:
             return set()
-        return {row.project_id for row in db_usage.project_usage(
-            self.context, retired, self.now, self.until) if row.end is None}
+        return {interval.project_id for interval, _name in
+                db_usage.project_usage(self.context, retired, self.now,
+                                       self.until)
+                if interval.end is None}
 
     def _close(self, to_close, changes, done):
         by_project = {}
@@ -255,9 +257,9 @@ class Rollover:
         end = max(i.period_end for invoices in closing.values()
                   for i in invoices)
         usage = {}
-        for row in db_usage.project_usage(self.context, list(closing), start,
-                                          end):
-            usage.setdefault(row.project_id, []).append(row)
+        for interval, name in db_usage.project_usage(
+                self.context, list(closing), start, end):
+            usage.setdefault(interval.project_id, []).append((interval, name))
         adjustments = invoicing.adjustments_of(
             self.context, {project_id: by_project[project_id]
                            for project_id in closing},
@@ -281,7 +283,7 @@ class Rollover:
         for project_id, invoice, lines, totals in closed:
             notices.extend(self._notices(project_id, invoice, lines, totals,
                                          issued[invoice.id]))
-            segment_rows.extend(_segment_row(invoice.id, line)
+            segment_rows.extend(invoicing.segment_row(invoice.id, line)
                                 for line in lines)
             done.unpriced_segments += sum(1 for line in lines
                                           if line.unpriced)
@@ -292,14 +294,14 @@ class Rollover:
         rating_state.issued(self.context.session, end)
         done.issued += len(issued)
 
-    def _lines(self, invoice, rows):
-        rows = [row for row in rows
-                if row.start < invoice.period_end and
-                (row.end is None or row.end > invoice.period_start)]
-        charged, names = invoicing.rate(
-            rows, invoice.period_start, invoice.period_end, self.windows,
-            self.card, invoice.period_end, self.policy)
-        return invoicing.lines_of(charged, names)
+    def _lines(self, invoice, named_usage):
+        named_usage = [
+            (interval, name) for interval, name in named_usage
+            if interval.start < invoice.period_end and
+            (interval.end is None or interval.end > invoice.period_start)]
+        return invoicing.rate(
+            named_usage, invoice.period_start, invoice.period_end,
+            self.windows, self.card, invoice.period_end, self.policy)
 
     def _notices(self, project_id, invoice, lines, totals, settled):
         """The project's notices of an invoice this run issues: issued,
@@ -366,22 +368,3 @@ def _pending_recorded(invoices, changes):
     reaching = [change.recorded_at for change in changes
                 if change.changed_from < max(ends)]
     return (min(reaching), max(ends)) if reaching else None
-
-
-def _segment_row(invoice_id, line):
-    return {
-        'invoice_id': invoice_id,
-        'resource_type': line.resource_type,
-        'resource_id': line.resource_id,
-        'name': line.name,
-        'price_key': line.price_key,
-        'quantity': line.quantity,
-        'start': line.start,
-        'end': line.adjusted_end,
-        'hourly': line.hourly,
-        'monthly': line.monthly,
-        'charge': line.charge,
-        'unpriced': line.unpriced,
-        'adjustment': line.adjustment,
-        'adjusted_invoice_id': line.adjusted_invoice_id,
-    }

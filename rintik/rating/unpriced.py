@@ -3,7 +3,6 @@
 from rintik.billing import segments
 from rintik.db import invoices as db_invoices
 from rintik.db import usage
-from rintik.rating import invoicing
 from rintik.rating import ratecard
 
 
@@ -26,5 +25,5 @@ def unpriced_usage(context, since=None):
     if not candidates:
         return []
     card = ratecard.RateCard.load(context)
-    return [row for row in candidates
-            if _unpriced(invoicing.to_interval(row), card.versions_for(row))]
+    return [interval for interval in candidates
+            if _unpriced(interval, card.versions_for(interval))]

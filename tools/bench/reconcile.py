@@ -312,7 +312,7 @@ def load(engine, scenario, cloud):
     """Bulk-load the billed resources the scenario yields (one
     observation and one interval each; a closed one for the deleted)."""
     tables = [models.Project.__table__, models.Resource.__table__,
-              models.Observation.__table__, models.UsageInterval.__table__]
+              models.Observation.__table__, models.UsageIntervalRow.__table__]
     rows = {table: [] for table in tables}
     projects = set()
     window = scenario.now - datetime.timedelta(days=30)

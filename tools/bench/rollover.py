@@ -240,7 +240,7 @@ def load(engine, generator, month_start, month_end, now):
     """Bulk-load the generated month; returns the counts by table."""
     projects = models.Project.__table__
     resources = models.Resource.__table__
-    intervals = models.UsageInterval.__table__
+    intervals = models.UsageIntervalRow.__table__
     counts = collections.Counter()
     by_type = collections.Counter()
     keys, versions = rate_card(month_start, month_end, now)
@@ -316,7 +316,7 @@ def anchor(engine):
     rates from) and a Core executemany of every segment the rollover
     wrote into an empty copy of ``invoice_segments``. (seconds, CPU
     seconds, rows read, rows written)."""
-    intervals = models.UsageInterval.__table__
+    intervals = models.UsageIntervalRow.__table__
     resources = models.Resource.__table__
     segments = models.InvoiceSegment.__table__
     query = sa.select(

@@ -107,11 +107,11 @@ class ExactIdentifiersTest(_MariaDBTestCase):
         self.assertEqual(len(records), ingest.store(
             self.context, records, []))
         with self.engine.connect() as connection:
+            intervals = models.UsageIntervalRow
             rows = connection.execute(sa.select(
-                models.Resource.resource_id, models.UsageInterval.project_id,
-                models.UsageInterval.price_key,
-                models.UsageInterval.start).join(
-                models.UsageInterval, models.UsageInterval.resource_pk ==
+                models.Resource.resource_id, intervals.project_id,
+                intervals.price_key, intervals.start).join(
+                intervals, intervals.resource_pk ==
                 models.Resource.id)).all()
             projects = connection.execute(sa.select(
                 models.Project.project_id)).scalars().all()

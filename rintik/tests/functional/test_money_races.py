@@ -213,7 +213,7 @@ class MoneyRaceTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
         february = self.invoice('p1', at(2))
         self.assertEqual(
             [('i1', at(1, 10), at(1, 25), D('-168.00'), january.id)],
-            [(line.resource_id, line.start, line.adjusted_end,
+            [(line.interval.resource_id, line.start, line.adjusted_end,
               line.charge, line.adjusted_invoice_id)
              for line in self.lines(february) if line.adjustment])
         self.assertEqual(D('-168.00'), february.total)
@@ -248,7 +248,7 @@ class MoneyRaceTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
         by_id = {invoice.id: invoice.period_start
                  for invoice in self.invoices('p1')}
         return [(invoice.period_start, invoice.total,
-                 [(line.resource_id, line.charge,
+                 [(line.interval.resource_id, line.charge,
                    by_id.get(line.adjusted_invoice_id))
                   for line in self.lines(invoice) if line.adjustment])
                 for invoice in self.invoices('p1')
@@ -261,7 +261,7 @@ class MoneyRaceTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
             session.execute(CHANGES.delete())
             session.execute(models.RatingState.__table__.update().values(
                 issued_until=None))
-            session.execute(models.UsageInterval.__table__.delete())
+            session.execute(models.UsageIntervalRow.__table__.delete())
             session.execute(models.Observation.__table__.delete())
         caught_up = self.quarter(at_each_boundary=False)
         # Each month carries the late VM of January recorded in it: 48.00
@@ -300,7 +300,7 @@ class MoneyRaceTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
         self.assertEqual((UNPAID, D('48.00'),
                           [('v9', D('48.00'), january.id)]),
                          (late.state, late.total,
-                          [(line.resource_id, line.charge,
+                          [(line.interval.resource_id, line.charge,
                             line.adjusted_invoice_id)
                            for line in self.lines(late)]))
 

@@ -29,7 +29,7 @@ class ReconcileAdjustmentTest(test_fixtures.OpportunisticDBTestMixin,
     SKIP_ON_UNAVAILABLE_DB = not CI
 
     def adjustments(self, invoice):
-        return [(line.resource_id, line.start, line.adjusted_end,
+        return [(line.interval.resource_id, line.start, line.adjusted_end,
                  line.charge, line.adjusted_invoice_id)
                 for line in self.lines(invoice) if line.adjustment]
 

@@ -1,11 +1,15 @@
 """The full invoice as the dashboard reads it (dashboard-api.md "Full
 invoice", "Segment")."""
 
+import datetime
+import decimal
 import json
 
 from oslo_serialization import jsonutils
 
 from rintik.api import views
+from rintik.billing import segments
+from rintik.billing import usage
 from rintik.db import invoices as db_invoices
 from rintik.rating import invoicing
 from rintik.tests.unit.rating.helpers import at
@@ -156,7 +160,7 @@ class LiveSegmentIdTest(FullInvoiceTest):
         lines, ids = invoicing.invoice_lines(self.context, self.feb,
                                              self.policy, now)
         self.assertEqual(len(lines), len(set(ids)))
-        return {(line.resource_id, line.adjustment): segment_id
+        return {(line.interval.resource_id, line.adjustment): segment_id
                 for line, segment_id in zip(lines, ids)}
 
     def test_two_reads_give_the_same_ids(self):
@@ -196,3 +200,23 @@ class LiveSegmentIdTest(FullInvoiceTest):
         line = self.lines(self.feb, at(2, 3, 12))[0]
         self.assertNotEqual(invoicing.live_segment_id(self.feb.id, line),
                             invoicing.live_segment_id(self.feb.id + 1, line))
+
+    def test_ids_are_those_of_the_flat_lines_before(self):
+        # The ids the flat rating.invoicing.Line gave these segments
+        # (before one Segment type replaced it): ids do not change.
+        start = datetime.datetime(2026, 2, 3, 4, 5, 6,
+                                  tzinfo=datetime.timezone.utc)
+        plain = segments.Segment(
+            usage.UsageInterval('volume', 'v1', 'p1', 't1',
+                                decimal.Decimal('20'), start, None),
+            start, start, None, running=True, name='data',
+            charge=decimal.Decimal('1.00'))
+        adjustment = segments.Segment(
+            usage.UsageInterval('instance', 'i1', 'p1', 'm1',
+                                decimal.Decimal('1'), start, start),
+            start, start, None, charge=decimal.Decimal('1.00'),
+            adjustment=True, adjusted_invoice_id=7)
+        self.assertEqual(
+            (-239229152676928, -335871941072136),
+            (invoicing.live_segment_id(5, plain),
+             invoicing.live_segment_id(5, adjustment)))

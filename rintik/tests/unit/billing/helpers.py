@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from rintik.billing import charges
 from rintik.billing import segments
+from rintik.billing import usage
 
 UTC = datetime.timezone.utc
 EPOCH = datetime.datetime(2000, 1, 1, tzinfo=UTC)
@@ -21,8 +22,8 @@ def at(year, month, day, hour=0, minute=0, second=0):
 
 def interval(start, end=None, resource_type='instance', resource_id='vm-1',
              price_key='m1.small', quantity='1', project_id='p1'):
-    return segments.UsageInterval(resource_type, resource_id, project_id,
-                                  price_key, Decimal(quantity), start, end)
+    return usage.UsageInterval(resource_type, resource_id, project_id,
+                               price_key, Decimal(quantity), start, end)
 
 
 def price(hourly, monthly=None, kind='flavor', key='m1.small', since=EPOCH,

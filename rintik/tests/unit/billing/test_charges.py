@@ -72,7 +72,7 @@ class RawChargeTest(testtools.TestCase):
         # 0.10 x 43230 / 3600 = 1.20083 -> 1.20
         [charged] = rate([interval(at(2024, 6, 10))], [price('0.10')],
                          now=at(2024, 6, 10, 12, 0, 30))
-        self.assertIsNone(charged.segment.end)
+        self.assertIsNone(charged.end)
         self.assertEqual(D('1.20'), charged.charge)
 
 
@@ -160,7 +160,7 @@ class MonthlyCapTest(testtools.TestCase):
         versions = [price('0.05', '30'), price('0.25', '100', key='m1.large')]
         charged = rate([small, large], versions)
         self.assertEqual([D('12.00'), D('100.00')], amounts(charged))
-        self.assertEqual(2, len({charges.group_key(c.segment)
+        self.assertEqual(2, len({charges.group_key(c)
                                  for c in charged}))
 
     def test_quantity_change_starts_a_new_group(self):

@@ -102,7 +102,7 @@ class GroupTotalTest(testtools.TestCase):
         charged = rate([whole], [version], charge_unit=unit,
                        currency=currency)
         hypothesis.assume(charged)
-        seconds = charged[0].segment.seconds
+        seconds = charged[0].seconds
         size = charges.CHARGE_UNITS[unit]
         raw = (fractions.Fraction(version.hourly)
                * fractions.Fraction(whole.quantity)

@@ -111,17 +111,13 @@ class TestResumedDerivation(base.DbTestCase):
         for batch in batches:
             ingest.store(self.context, batch, [])
         rows = usage.usage_intervals(self.context)
-        expected = intervals.derive([
+        expected = intervals.derive('volume', 'v1', [
             types.SimpleNamespace(
                 event_time=time, message_id=message_id, gone=fact.gone,
                 billable=fact.billable, project_id=fact.project_id,
                 price_key=fact.price_key, quantity=fact.quantity)
             for message_id, _type, time, [fact] in self.stream()])
-        self.assertEqual(
-            [(i.project_id, i.price_key, i.quantity, i.start, i.end)
-             for i in expected],
-            [(r.project_id, r.price_key, r.quantity, r.start, r.end)
-             for r in rows])
+        self.assertEqual(expected, rows)
         self.assertEqual(5, len(expected))
 
     def test_one_by_one_in_order(self):

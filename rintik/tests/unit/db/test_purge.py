@@ -5,6 +5,7 @@ import datetime
 
 import sqlalchemy as sa
 
+from rintik.billing import usage as billing_usage
 from rintik.db.engine import main_context_manager
 from rintik.db import models
 from rintik.db import purge
@@ -17,7 +18,7 @@ from rintik.tests.unit.rating.helpers import RatingTestCase
 UTC = datetime.timezone.utc
 RESOURCES = models.Resource.__table__
 OBSERVATIONS = models.Observation.__table__
-INTERVALS = models.UsageInterval.__table__
+INTERVALS = models.UsageIntervalRow.__table__
 
 
 def _real_now():
@@ -56,11 +57,15 @@ class PurgeTest(RatingTestCase):
                 OBSERVATIONS.c.resource_pk == pk).order_by(
                 OBSERVATIONS.c.event_time)).all()
             derived = session.execute(sa.select(
+                RESOURCES.c.resource_type, RESOURCES.c.resource_id,
                 INTERVALS.c.project_id, INTERVALS.c.price_key,
                 INTERVALS.c.quantity, INTERVALS.c.start,
-                INTERVALS.c.end).where(INTERVALS.c.resource_pk == pk).order_by(
+                INTERVALS.c.end).join(
+                RESOURCES, RESOURCES.c.id == INTERVALS.c.resource_pk).where(
+                INTERVALS.c.resource_pk == pk).order_by(
                 INTERVALS.c.start)).all()
-        return observed, [intervals.Interval(*row) for row in derived]
+        return observed, [billing_usage.UsageInterval(*row)
+                          for row in derived]
 
     def purge(self, before):
         return purge.purge(self.context, before, 'UTC', _real_now())
@@ -89,7 +94,8 @@ class PurgeTest(RatingTestCase):
         for name, (observed, derived) in kept.items():
             self.assertEqual((observed, derived), self.rows(name), name)
             # What is kept re-derives to what is stored.
-            self.assertEqual(derived, intervals.derive(observed), name)
+            self.assertEqual(derived, intervals.derive('instance', name,
+                                                       observed), name)
         # Nothing more to do: a second purge removes nothing.
         self.assertEqual((0, 0, 0), tuple(self.purge(at(2, 1))))
 
@@ -103,7 +109,7 @@ class PurgeTest(RatingTestCase):
         self.assertEqual([], self.rows('gone-jan')[1])
         self.rollover(cron(4))
         self.assertNotIn('gone-jan', [
-            line.resource_id for invoice in self.invoices('p1')
+            line.interval.resource_id for invoice in self.invoices('p1')
             for line in self.lines(invoice)
             if invoice.period_start >= at(3)])
         # January and February are as they were; March is now issued.

@@ -10,6 +10,7 @@ import re
 
 import sqlalchemy as sa
 
+from rintik.billing import usage
 from rintik.db import engine as db_engine
 from rintik.db import models
 from rintik.metering import facts
@@ -20,7 +21,7 @@ from rintik.tests import base
 UTC = datetime.timezone.utc
 D = decimal.Decimal
 START = datetime.datetime(2026, 3, 1, tzinfo=UTC)
-INTERVALS = models.UsageInterval.__table__
+INTERVALS = models.UsageIntervalRow.__table__
 RESOURCES = models.Resource.__table__
 CHANGES = models.UsageChange.__table__
 
@@ -41,6 +42,22 @@ def observation(index, when, size=1, gone=False, billable=True,
         when, message_id, fact.gone, fact.billable, fact.project_id,
         fact.price_key, fact.quantity, fact.name)
     return record, timed
+
+
+def derive(observations):
+    """The intervals of the volume v1 from its observations."""
+    return intervals.derive('volume', 'v1', observations)
+
+
+def stored_intervals(session):
+    """The stored intervals with their resource's type and id, in start
+    order."""
+    return [usage.UsageInterval(*row) for row in session.execute(sa.select(
+        RESOURCES.c.resource_type, RESOURCES.c.resource_id,
+        INTERVALS.c.project_id, INTERVALS.c.price_key, INTERVALS.c.quantity,
+        INTERVALS.c.start, INTERVALS.c.end).join(
+        RESOURCES, RESOURCES.c.id == INTERVALS.c.resource_pk).order_by(
+        INTERVALS.c.start))]
 
 
 def random_history(generator, length):
@@ -99,19 +116,16 @@ class IngestScenarios:
 
     def stored(self):
         with db_engine.main_context_manager.reader.using(self.context) as s:
-            rows = s.execute(sa.select(INTERVALS).order_by(
-                INTERVALS.c.start)).all()
+            stored = stored_intervals(s)
             resource = s.execute(sa.select(RESOURCES)).one()
             changes = s.execute(sa.select(CHANGES).order_by(
                 CHANGES.c.id)).all()
-        return ([intervals.Interval(r.project_id, r.price_key, r.quantity,
-                                    r.start, r.end) for r in rows],
-                resource, changes)
+        return stored, resource, changes
 
     def check_batch(self, done, batch, expected_before):
         ingest.store(self.context, [record for record, _ in batch], [])
         done.extend(timed for _, timed in batch)
-        expected = intervals.derive(done)
+        expected = derive(done)
         stored, resource, changes = self.stored()
         self.assertEqual(expected, stored)
         ordered = sorted(done, key=intervals.sort_key)
@@ -187,10 +201,7 @@ class TestBoundedWork(base.DbTestCase):
 
     def stored(self):
         with db_engine.main_context_manager.reader.using(self.context) as s:
-            return [intervals.Interval(r.project_id, r.price_key, r.quantity,
-                                       r.start, r.end)
-                    for r in s.execute(sa.select(INTERVALS).order_by(
-                        INTERVALS.c.start))]
+            return stored_intervals(s)
 
     def counted(self, *records):
         counter = RowCounter()
@@ -212,7 +223,7 @@ class TestBoundedWork(base.DbTestCase):
         self.assertEqual(1, counter.deleted['usage_intervals'])
         # The running one closed (rewritten), the new one running.
         self.assertEqual(1, grown)
-        self.assertEqual(intervals.derive(
+        self.assertEqual(derive(
             [t for _, t in self.history] + [timed]), self.stored())
 
     def test_in_order_without_change_writes_no_interval(self):
@@ -235,5 +246,5 @@ class TestBoundedWork(base.DbTestCase):
         self.assertEqual(4, counter.read['observations'])
         self.assertEqual(1, counter.deleted['usage_intervals'])
         self.assertEqual(1, grown)
-        self.assertEqual(intervals.derive(
+        self.assertEqual(derive(
             [t for _, t in self.history] + [timed]), self.stored())

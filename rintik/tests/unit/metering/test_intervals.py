@@ -8,6 +8,7 @@ import itertools
 import hypothesis
 from hypothesis import strategies as st
 
+from rintik.billing import usage
 from rintik.metering import intervals
 from rintik.tests import base
 
@@ -32,7 +33,13 @@ def gone(when, message_id, project='p1'):
 
 
 def interval(start, end, project='p1', key='f1', quantity=D(1)):
-    return intervals.Interval(project, key, quantity, start, end)
+    return usage.UsageInterval('instance', 'vm-1', project, key, quantity,
+                               start, end)
+
+
+def derive(observations):
+    """The intervals of the instance vm-1 from its observations."""
+    return intervals.derive('instance', 'vm-1', observations)
 
 
 class TestDerive(base.TestCase):
@@ -41,7 +48,7 @@ class TestDerive(base.TestCase):
         self.assertEqual([
             interval(at(1), at(2, 30, 15), quantity=D(10)),
             interval(at(2, 30, 15), at(4), quantity=D(20)),
-        ], intervals.derive([
+        ], derive([
             exists(at(1, 0, 0, 500), 'm1', quantity=D(10)),
             exists(at(2, 30, 15, 999999), 'm2', quantity=D(20)),
             gone(at(4), 'm3'),
@@ -51,11 +58,11 @@ class TestDerive(base.TestCase):
         self.assertEqual([
             interval(at(1), at(2), key='small'),
             interval(at(2), None, key='large'),
-        ], intervals.derive([exists(at(1), 'm1', key='small'),
+        ], derive([exists(at(1), 'm1', key='small'),
                              exists(at(2), 'm2', key='large')]))
 
     def test_no_observation_no_usage(self):
-        self.assertEqual([], intervals.derive([]))
+        self.assertEqual([], derive([]))
 
     def test_stop_and_restart(self):
         # e.g. shelved_offloaded, then unshelved; error, then repaired.
@@ -63,7 +70,7 @@ class TestDerive(base.TestCase):
             interval(at(1), at(2)),
             interval(at(3), at(4)),
             interval(at(5), None),
-        ], intervals.derive([
+        ], derive([
             exists(at(1), 'm1'),
             exists(at(2), 'm2', billable=False),
             exists(at(2, 30), 'm3', billable=False),
@@ -73,14 +80,14 @@ class TestDerive(base.TestCase):
         ]))
 
     def test_never_billable(self):
-        self.assertEqual([], intervals.derive([
+        self.assertEqual([], derive([
             exists(at(1), 'm1', billable=False),
             gone(at(2), 'm2')]))
 
     def test_billable_states_are_one_interval(self):
         # active -> stopped -> active and a rename: all billable, same
         # flavor; the payload state and the name are not in the signature.
-        self.assertEqual([interval(at(1), at(4))], intervals.derive([
+        self.assertEqual([interval(at(1), at(4))], derive([
             exists(at(1), 'm1', name='web'),
             exists(at(2), 'm2', name='web'),
             exists(at(3), 'm3', name='web-renamed'),
@@ -89,31 +96,31 @@ class TestDerive(base.TestCase):
 
     def test_equal_quantities_in_other_notation(self):
         self.assertEqual([interval(at(1), None, quantity=D(20))],
-                         intervals.derive([
+                         derive([
                              exists(at(1), 'm1', quantity=D(20)),
                              exists(at(2), 'm2', quantity=D('20.0'))]))
 
     def test_truncation_to_whole_seconds(self):
         self.assertEqual([interval(at(1, 0, 0), at(1, 59, 59))],
-                         intervals.derive([
+                         derive([
                              exists(at(1, 0, 0, 999999), 'm1'),
                              gone(at(1, 59, 59, 999999), 'm2')]))
 
     def test_zero_length_intervals_dropped(self):
-        self.assertEqual([], intervals.derive([
+        self.assertEqual([], derive([
             exists(at(1, 0, 0, 100), 'm1'),
             gone(at(1, 0, 0, 900), 'm2')]))
         self.assertEqual([interval(at(1), None, quantity=D(2))],
-                         intervals.derive([
+                         derive([
                              exists(at(1, 0, 0, 100), 'm1', quantity=D(1)),
                              exists(at(1, 0, 0, 900), 'm2', quantity=D(2))]))
-        self.assertEqual([], intervals.derive([
+        self.assertEqual([], derive([
             exists(at(1, 0, 0, 100), 'm1'),
             exists(at(1, 0, 0, 900), 'm2', billable=False)]))
 
     def test_gone_is_final(self):
         # Cinder's usage audit re-sends exists and create.end after delete.
-        self.assertEqual([interval(at(1), at(2))], intervals.derive([
+        self.assertEqual([interval(at(1), at(2))], derive([
             exists(at(1), 'm1'),
             gone(at(2), 'm2'),
             exists(at(3), 'm3'),
@@ -122,12 +129,12 @@ class TestDerive(base.TestCase):
         ]))
 
     def test_gone_first(self):
-        self.assertEqual([], intervals.derive([
+        self.assertEqual([], derive([
             gone(at(1), 'm1'), exists(at(2), 'm2')]))
 
     def test_late_create_after_delete_in_arrival_order(self):
         # delete.end processed before create.end: sorted by event time.
-        self.assertEqual([interval(at(1), at(2))], intervals.derive([
+        self.assertEqual([interval(at(1), at(2))], derive([
             gone(at(2), 'm2'), exists(at(1), 'm1')]))
 
     def test_exists_sorts_before_gone_at_the_same_time(self):
@@ -138,7 +145,7 @@ class TestDerive(base.TestCase):
                          [obs.message_id for obs in sorted(
                              observations, key=intervals.sort_key)])
         self.assertEqual([interval(at(1), at(2))],
-                         intervals.derive(observations))
+                         derive(observations))
 
     def test_same_time_ties_broken_by_message_id(self):
         # Both say something different at the same moment: the higher
@@ -148,25 +155,25 @@ class TestDerive(base.TestCase):
                         exists(at(2), 'm1', quantity=D(30))]
         expected = [interval(at(1), at(2), quantity=D(10)),
                     interval(at(2), None, quantity=D(20))]
-        self.assertEqual(expected, intervals.derive(observations))
-        self.assertEqual(expected, intervals.derive(observations[::-1]))
+        self.assertEqual(expected, derive(observations))
+        self.assertEqual(expected, derive(observations[::-1]))
 
     def test_project_from_other_observations(self):
         # Old Neutron floatingip.delete.end has no project.
         self.assertEqual([interval(at(1), at(2), project='p7')],
-                         intervals.derive([
+                         derive([
                              exists(at(1), 'm1', project='p7'),
                              gone(at(2), 'm2', project=None)]))
 
     def test_project_from_a_later_observation(self):
         self.assertEqual([interval(at(1), None, project='p7')],
-                         intervals.derive([
+                         derive([
                              exists(at(1), 'm1', project=None),
                              exists(at(2), 'm2', project='p7')]))
 
     def test_no_project_anywhere(self):
         self.assertEqual([interval(at(1), at(2), project=None)],
-                         intervals.derive([
+                         derive([
                              exists(at(1), 'm1', project=None),
                              gone(at(2), 'm2', project=None)]))
 
@@ -179,7 +186,7 @@ class TestDerive(base.TestCase):
                     exists(at(4), 'm6')]
         expected = [interval(at(1, 0, 5), at(3, 15))]
         for permutation in itertools.permutations(sequence):
-            self.assertEqual(expected, intervals.derive(permutation))
+            self.assertEqual(expected, derive(permutation))
 
 
 def observations(min_size=0, projects=('p1', None), gone=(False, True)):
@@ -205,8 +212,8 @@ class TestDeriveProperties(base.TestCase):
     def test_order_independent_and_well_formed(self, data):
         history = data.draw(observations())
         shuffled = data.draw(st.permutations(history))
-        derived = intervals.derive(history)
-        self.assertEqual(derived, intervals.derive(shuffled))
+        derived = derive(history)
+        self.assertEqual(derived, derive(shuffled))
         ends = []
         for index, item in enumerate(derived):
             self.assertEqual(0, item.start.microsecond)
@@ -244,8 +251,8 @@ class TestRederiveFrom(base.TestCase):
             observations(0, owners, gone))
         late = [dataclasses.replace(obs, message_id='late-' + obs.message_id)
                 for obs in data.draw(observations(1, owners, gone))]
-        before = intervals.derive(history)
-        after = intervals.derive(history + late)
+        before = derive(history)
+        after = derive(history + late)
         moment = intervals.whole_second(min(
             late, key=intervals.sort_key).event_time)
         if any(obs.gone and obs.event_time < moment for obs in history):
@@ -265,5 +272,5 @@ class TestRederiveFrom(base.TestCase):
         kept = [item for item in before
                 if item.end is not None and item.end < moment]
         self.assertEqual(after, kept + intervals.rederive_from(
-            moment, stored, [obs for obs in history + late
+            'instance', 'vm-1', moment, stored, [obs for obs in history + late
                              if obs.event_time >= moment], project))

@@ -128,7 +128,7 @@ class RatingTestCase(base.DbTestCase):
 
     def charges(self, invoice, now=None):
         """(resource id, start, end charged to, charge) of each line."""
-        return [(line.resource_id, line.start, line.adjusted_end,
+        return [(line.interval.resource_id, line.start, line.adjusted_end,
                  line.charge) for line in self.lines(invoice, now)]
 
     def totals(self, invoice):
@@ -142,9 +142,10 @@ class RatingTestCase(base.DbTestCase):
                  for invoice in self.invoices()}
         return [(invoice.project_id, invoice.period_start,
                  invoice.period_end, self.totals(invoice),
-                 [(line.resource_type, line.resource_id, line.price_key,
-                   line.quantity, line.start, line.end, line.adjusted_end,
-                   line.hourly, line.monthly, line.charge, line.unpriced,
+                 [(line.interval.resource_type, line.interval.resource_id,
+                   line.interval.price_key, line.interval.quantity,
+                   line.start, line.end, line.adjusted_end, line.hourly,
+                   line.monthly, line.charge, line.unpriced,
                    line.adjustment, by_id.get(line.adjusted_invoice_id))
                   for line in self.lines(invoice)])
                 for invoice in self.invoices()]

@@ -58,10 +58,10 @@ class LiveTotalsScenarios:
                                                   self.policy, now)
             project = result.setdefault(invoice.project_id, {})
             for line in lines:
-                old = project.get(line.resource_type, (0, 0, 0, 0))
+                old = project.get(line.interval.resource_type, (0, 0, 0, 0))
                 charge = live.to_units(line.charge, currency)
                 running = line.end is None
-                project[line.resource_type] = (
+                project[line.interval.resource_type] = (
                     old[0] + 1, old[1] + running, old[2] + charge,
                     old[3] + (charge if running else 0))
         return result
@@ -121,10 +121,10 @@ class LiveTotalsScenarios:
         since = db_invoices.oldest_open_period(self.context)
         card = ratecard.RateCard.load(self.context)
         everything = [
-            row for row in usage.usage_intervals(self.context)
-            if (since is None or row.end is None or row.end > since) and
-            unpriced._unpriced(invoicing.to_interval(row),
-                               card.versions_for(row))]
+            interval for interval in usage.usage_intervals(self.context)
+            if (since is None or interval.end is None or
+                interval.end > since) and
+            unpriced._unpriced(interval, card.versions_for(interval))]
         self.assertEqual(everything, unpriced.unpriced_usage(self.context),
                          note)
 

@@ -266,7 +266,7 @@ class AdjustmentTest(RatingTestCase):
                          self.issued)
 
     def adjustments(self, invoice, now=None):
-        return [(line.resource_id, line.start, line.adjusted_end,
+        return [(line.interval.resource_id, line.start, line.adjusted_end,
                  line.charge, line.adjusted_invoice_id)
                 for line in self.lines(invoice, now) if line.adjustment]
 
