@@ -18,3 +18,7 @@ class UsageInterval:
     quantity: Decimal
     start: datetime.datetime
     end: datetime.datetime | None
+
+    def overlaps(self, start, end):
+        """Whether the interval runs in [start, end)."""
+        return self.start < end and (self.end is None or self.end > start)

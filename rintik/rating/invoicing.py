@@ -34,9 +34,12 @@ class Policy:
 
 def rate(named_usage, period_start, period_end, windows, card, now, policy):
     """The charged Segments in one period of ``named_usage``
-    [(UsageInterval, its resource's name)] (db.usage.project_usage)."""
+    [(UsageInterval, its resource's name)] (db.usage.project_usage; those
+    outside the period have none)."""
     cut = []
     for interval, name in named_usage:
+        if not interval.overlaps(period_start, period_end):
+            continue
         cut.extend(billing_segments.cut_segments(
             interval, period_start, period_end, windows,
             card.versions_for(interval), now, name))
@@ -154,9 +157,7 @@ def _invoice_adjustments(project_id, invoice, recorded, named_usage,
     minus what ``billed_rows`` (about this invoice) billed for them."""
     named_usage = [
         (interval, name) for interval, name in named_usage
-        if (interval.resource_type, interval.resource_id) in recorded and
-        interval.start < invoice.period_end and
-        (interval.end is None or interval.end > invoice.period_start)]
+        if (interval.resource_type, interval.resource_id) in recorded]
     charged = rate(named_usage, invoice.period_start, invoice.period_end,
                    windows, card, invoice.period_end, policy)
     rerated = invoice_maths.group_totals(charged)

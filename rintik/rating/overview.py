@@ -145,8 +145,7 @@ def _figures(context, project_ids, windows, card, cards, policy, now):
         project_id = invoice.project_id
         named_usage = [
             (interval, name) for interval, name in usage.get(project_id, [])
-            if interval.start < invoice.period_end and
-            (interval.end is None or interval.end > invoice.period_start)]
+            if interval.overlaps(invoice.period_start, invoice.period_end)]
         charged = invoicing.rate(
             named_usage, invoice.period_start, invoice.period_end, windows,
             card, now, policy)

@@ -295,10 +295,6 @@ class Rollover:
         done.issued += len(issued)
 
     def _lines(self, invoice, named_usage):
-        named_usage = [
-            (interval, name) for interval, name in named_usage
-            if interval.start < invoice.period_end and
-            (interval.end is None or interval.end > invoice.period_start)]
         return invoicing.rate(
             named_usage, invoice.period_start, invoice.period_end,
             self.windows, self.card, invoice.period_end, self.policy)
