@@ -3,6 +3,7 @@
 import datetime
 import json
 
+from rintik.api.controllers.v1 import notification
 from rintik.db import balances
 from rintik.db import invoices as db_invoices
 from rintik.db import notifications
@@ -86,6 +87,8 @@ class RolloverNoticeTest(NoticeTestCase):
             '  <tr><td colspan="3">Tax (11%%)</td><td>USD 3.30</td></tr>\n'
             '  <tr><td colspan="3">Total</td><td>USD 33.30</td></tr>\n'
             '</table>\n' % invoice.id, centre.content(row))
+        self.assertEqual(centre.content(row), notification.notification_object(
+            self.context, row)['content'])
 
     def test_content_stored_by_an_earlier_release_is_shown_as_stored(self):
         notifications.add_many(self.context, [{
