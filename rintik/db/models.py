@@ -331,7 +331,9 @@ class Notification(Base):
     project_id = sa.Column(types.Identifier(64), nullable=True)
     title = sa.Column(sa.String(255), nullable=False)
     short_description = sa.Column(sa.String(255), nullable=False)
-    content = sa.Column(sa.Text, nullable=False)
+    # The HTML a record stored by a release before migration 0012 was
+    # shown with; later ones are rendered from ``data`` when read.
+    content = sa.Column(sa.Text, nullable=True)
     recipient = sa.Column(sa.Text, nullable=False)
     sent_status = sa.Column(sa.Boolean, nullable=False, default=False)
     is_read = sa.Column(sa.Boolean, nullable=False, default=False)

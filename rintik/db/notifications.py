@@ -24,8 +24,9 @@ def add_many(context, rows, now):
     """Store notifications in one statement and queue their e-mail.
 
     Each row has ``project_id`` (None: for the admins), ``title``,
-    ``short_description``, ``content``, ``event`` and ``data`` (JSON
-    text); the recipient is the project's addresses as they are now."""
+    ``short_description``, ``event`` and ``data`` (JSON text), and may
+    have ``content``; the recipient is the project's addresses as they
+    are now."""
     if not rows:
         return
     project_ids = {row['project_id'] for row in rows

@@ -13,11 +13,10 @@ import email.utils
 import logging
 import smtplib
 
-from oslo_serialization import jsonutils
-
 from rintik.common import coordination
 from rintik.db import notifications as db_notifications
 from rintik.db import projects as db_projects
+from rintik.notify import centre
 from rintik.notify import smtp
 from rintik.notify import templates
 from rintik.rating import settings
@@ -90,9 +89,7 @@ class _Delivery:
         return addresses(project.email_notification if project else '')
 
     def _message(self, row, recipients, values):
-        event = row.event or 'message'
-        data = (jsonutils.loads(row.data) if row.data else
-                {'text': row.short_description})
+        event, data = centre.facts(row)
         company = {key: values[key] for key in ('company_name',
                                                 'company_address')}
         message = email.message.EmailMessage()

@@ -369,10 +369,14 @@ def timed(command, log, errors=subprocess.STDOUT):
 
 
 def write_conf(workdir, database, debug):
+    """The rollover's configuration: the bench database, and a file lock
+    in ``workdir`` (the database's advisory lock is server-wide: another
+    rollover on the same server would make this one skip its turn)."""
     path = os.path.join(workdir, 'rintik.conf')
     with open(path, 'w') as stream:
         stream.write('[DEFAULT]\ndebug = %s\n\n[database]\nconnection = %s\n'
-                     % (debug, database.url))
+                     '\n[coordination]\nbackend_url = file://%s\n'
+                     % (debug, database.url, os.path.join(workdir, 'locks')))
     return path
 
 

@@ -11,6 +11,7 @@ from rintik.common import formats
 from rintik.db import notifications as db_notifications
 from rintik.db import projects as db_projects
 from rintik import exception
+from rintik.notify import centre
 
 GENERAL = '0'
 
@@ -26,7 +27,7 @@ def notification_object(context, row):
         'project': project,
         'title': row.title,
         'short_description': row.short_description,
-        'content': row.content,
+        'content': centre.content(row),
         'sent_status': row.sent_status,
         'is_read': row.is_read,
         'created_at': formats.iso(row.created_at),

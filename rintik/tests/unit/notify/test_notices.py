@@ -3,12 +3,14 @@
 import datetime
 import json
 
+from rintik.api.controllers.v1 import notification
 from rintik.db import balances
 from rintik.db import invoices as db_invoices
 from rintik.db import notifications
 from rintik.db import projects as db_projects
 from rintik import exception
 from rintik.metering import ingest
+from rintik.notify import centre
 from rintik.rating import payments
 from rintik.tests.unit.rating import helpers
 
@@ -66,8 +68,36 @@ class RolloverNoticeTest(NoticeTestCase):
         self.assertEqual(('30.00', 11, '3.30', '33.30'),
                          (data['subtotal'], data['tax_percent'],
                           data['tax'], data['total']))
-        self.assertIn('<td>USD 33.30</td>', row.content)
-        self.assertIn('<td>web</td>', row.content)
+        self.assertIsNone(row.content)
+        self.assertEqual(
+            '<p>Invoice %d for 2026-01.</p>\n<table>\n'
+            '  <tr><th colspan="4">Instances</th></tr>\n'
+            '  <tr><td>web</td><td>2026-01-10T00:00:00.000000Z &ndash; '
+            '2026-01-11T00:00:00.000000Z</td><td></td><td>USD 24.00</td>'
+            '</tr>\n'
+            '  <tr><td colspan="3">Instances subtotal</td><td>USD 24.00</td>'
+            '</tr>\n'
+            '  <tr><th colspan="4">Volumes</th></tr>\n'
+            '  <tr><td>data</td><td>2026-01-10T00:00:00.000000Z &ndash; '
+            '2026-01-11T00:00:00.000000Z</td><td></td><td>USD 6.00</td>'
+            '</tr>\n'
+            '  <tr><td colspan="3">Volumes subtotal</td><td>USD 6.00</td>'
+            '</tr>\n'
+            '  <tr><td colspan="3">Subtotal</td><td>USD 30.00</td></tr>\n'
+            '  <tr><td colspan="3">Tax (11%%)</td><td>USD 3.30</td></tr>\n'
+            '  <tr><td colspan="3">Total</td><td>USD 33.30</td></tr>\n'
+            '</table>\n' % invoice.id, centre.content(row))
+        self.assertEqual(centre.content(row), notification.notification_object(
+            self.context, row)['content'])
+
+    def test_content_stored_by_an_earlier_release_is_shown_as_stored(self):
+        notifications.add_many(self.context, [{
+            'project_id': 'p1', 'title': 'Invoice 1 for 2025-12',
+            'short_description': 'Total USD 1.00',
+            'content': '<p>As rendered then</p>', 'event': 'invoice_issued',
+            'data': '{}'}], cron(2))
+        row = notifications.list_notifications(self.context, 'p1')[0]
+        self.assertEqual('<p>As rendered then</p>', centre.content(row))
 
     def test_paid_from_the_balance_notifies_issued_and_paid(self):
         invoice = self.issue(auto_deduct=True, balance='40.00')
@@ -111,9 +141,9 @@ class RolloverNoticeTest(NoticeTestCase):
         self.assertEqual([('Unpriced usage',
                            'Usage without a price was charged 0',
                            'Admin')], self.notices())
-        self.assertIn('2 invoice segments',
-                      notifications.list_notifications(
-                          self.context, general_only=True)[0].content)
+        self.assertIn('2 invoice segments', centre.content(
+            notifications.list_notifications(self.context,
+                                             general_only=True)[0]))
 
 
 class ActionNoticeTest(NoticeTestCase):
