@@ -236,7 +236,11 @@ def _state_write(dialect):
     """One multi-row statement that sets the state columns of existing
     resource rows (an upsert on the primary key, which never inserts
     since the rows are locked), built once per dialect so that its
-    compiled form is cached."""
+    compiled form is cached.
+
+    On PostgreSQL it returns the ids: SQLAlchemy sends an ON CONFLICT
+    upsert as one multi-row statement only with a RETURNING clause
+    (without one, psycopg2 runs it once per row)."""
     if dialect not in _STATE_WRITES:
         insert = _UPSERTS[dialect](RESOURCES)
         if dialect == 'mysql':
@@ -248,6 +252,8 @@ def _state_write(dialect):
                 index_elements=[RESOURCES.c.id],
                 set_={column: insert.excluded[column]
                       for column in STATE_COLUMNS})
+        if dialect == 'postgresql':
+            statement = statement.returning(RESOURCES.c.id)
         _STATE_WRITES[dialect] = statement
     return _STATE_WRITES[dialect]
 
