@@ -7,6 +7,7 @@ derivation state is a locking read, which sees every committed row
 whatever the transaction's snapshot (MariaDB's REPEATABLE READ).
 """
 
+import functools
 import hashlib
 import re
 
@@ -31,18 +32,36 @@ QUARANTINE = models.QuarantinedMessage.__table__
 CHANGES = models.UsageChange.__table__
 
 
+def _listed(name):
+    """An IN list bound at execution (``{name: [values]}``): a statement
+    using it is built once, so neither it nor its cache key is rebuilt
+    for every batch."""
+    return sa.bindparam(name, expanding=True)
+
+
+@functools.cache
+def _presence_query(column):
+    return sa.select(column).where(column.in_(_listed('values')))
+
+
 def _present(session, column, values):
     """The ``values`` that ``column`` holds already."""
     found = set()
     for chunk in bulk.chunks(values):
-        found.update(session.execute(sa.select(column).where(
-            column.in_(chunk))).scalars())
+        found.update(session.execute(_presence_query(column),
+                                     {'values': chunk}).scalars())
     return found
 
 
 def stored_message_ids(session, message_ids):
     """The ``message_ids`` that have a stored observation."""
     return _present(session, OBSERVATIONS.c.message_id, message_ids)
+
+
+_PROJECT_TIMES = sa.select(
+    PROJECTS.c.project_id, PROJECTS.c.known_since,
+    PROJECTS.c.retired_at).where(
+    PROJECTS.c.project_id.in_(_listed('project_ids')))
 
 
 def register_projects(session, known_since, retired):
@@ -52,9 +71,7 @@ def register_projects(session, known_since, retired):
     existing = {}
     for chunk in bulk.chunks(sorted(known_since)):
         existing.update((row.project_id, row) for row in session.execute(
-            sa.select(PROJECTS.c.project_id, PROJECTS.c.known_since,
-                      PROJECTS.c.retired_at).where(
-                PROJECTS.c.project_id.in_(chunk))))
+            _PROJECT_TIMES, {'project_ids': chunk}))
     new_rows = [{'project_id': project_id, 'known_since': since,
                  'retired_at': retired.get(project_id)}
                 for project_id, since in sorted(known_since.items())
@@ -103,19 +120,23 @@ def lock_resources(session, owners):
     rows = {}
     for chunk in bulk.chunks(sorted(pks.values())):
         rows.update(((row.resource_type, row.resource_id), row)
-                    for row in session.execute(
-            sa.select(RESOURCES).where(RESOURCES.c.id.in_(chunk)).order_by(
-                RESOURCES.c.id).with_for_update()))
+                    for row in session.execute(_LOCK_RESOURCES,
+                                               {'ids': chunk}))
     return rows, set(missing)
 
 
+_LOCK_RESOURCES = sa.select(RESOURCES).where(
+    RESOURCES.c.id.in_(_listed('ids'))).order_by(
+    RESOURCES.c.id).with_for_update()
+_RESOURCE_PKS = sa.select(
+    RESOURCES.c.resource_type, RESOURCES.c.resource_id, RESOURCES.c.id).where(
+    sa.tuple_(RESOURCES.c.resource_type, RESOURCES.c.resource_id).in_(
+        _listed('keys')))
+
+
 def _resource_pks(session, keys):
-    query = sa.select(RESOURCES.c.resource_type, RESOURCES.c.resource_id,
-                      RESOURCES.c.id).where(
-        sa.tuple_(RESOURCES.c.resource_type,
-                  RESOURCES.c.resource_id).in_(keys))
     return {(row.resource_type, row.resource_id): row.id
-            for row in session.execute(query)}
+            for row in session.execute(_RESOURCE_PKS, {'keys': keys})}
 
 
 def insert_observations(session, observations, source, received_at):
@@ -244,7 +265,11 @@ def _state_write(dialect):
     """One multi-row statement that sets the state columns of existing
     resource rows (an upsert on the primary key, which never inserts
     since the rows are locked), built once per dialect so that its
-    compiled form is cached."""
+    compiled form is cached.
+
+    On PostgreSQL it returns the ids: SQLAlchemy sends an ON CONFLICT
+    upsert as one multi-row statement only with a RETURNING clause
+    (without one, psycopg2 runs it once per row)."""
     if dialect not in _STATE_WRITES:
         insert = _UPSERTS[dialect](RESOURCES)
         if dialect == 'mysql':
@@ -256,6 +281,8 @@ def _state_write(dialect):
                 index_elements=[RESOURCES.c.id],
                 set_={column: insert.excluded[column]
                       for column in STATE_COLUMNS})
+        if dialect == 'postgresql':
+            statement = statement.returning(RESOURCES.c.id)
         _STATE_WRITES[dialect] = statement
     return _STATE_WRITES[dialect]
 
