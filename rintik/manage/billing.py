@@ -179,8 +179,8 @@ class InvoiceCommands(_Commands):
             return
         base.print_table(('resource_type', 'resource_id', 'start', 'end',
                           'charge', 'adjustment'), [
-            {'resource_type': line.resource_type,
-             'resource_id': line.resource_id,
+            {'resource_type': line.interval.resource_type,
+             'resource_id': line.interval.resource_id,
              'start': base.format_time(line.start),
              'end': base.format_time(line.adjusted_end),
              'charge': formats.money_text(line.charge, self.policy.currency),
