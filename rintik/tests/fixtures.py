@@ -40,6 +40,14 @@ class PostgreSQLDatabase(_RintikSchema,
     """A fresh PostgreSQL database on the openstack_citest server."""
 
 
+# testscenarios of an OpportunisticDBTestMixin test that runs on both
+# database servers.
+SERVER_SCENARIOS = [
+    ('mariadb', {'FIXTURE': MySQLDatabase}),
+    ('postgresql', {'FIXTURE': PostgreSQLDatabase}),
+]
+
+
 def notification_fixtures_dir():
     """Where the recorded notifications are (``$RINTIK_NOTIFICATION_
     FIXTURES``, else ``../shared/fixtures/notifications`` beside the

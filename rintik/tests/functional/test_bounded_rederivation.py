@@ -20,10 +20,7 @@ CI = bool(os.environ.get('CI'))
 class BoundedRederivationTest(test_fixtures.OpportunisticDBTestMixin,
                               IngestScenarios, base.DbTestCase):
 
-    scenarios = [
-        ('mariadb', {'FIXTURE': rintik_fixtures.MySQLDatabase}),
-        ('postgresql', {'FIXTURE': rintik_fixtures.PostgreSQLDatabase}),
-    ]
+    scenarios = rintik_fixtures.SERVER_SCENARIOS
     DATABASE = None
     SKIP_ON_UNAVAILABLE_DB = not CI
     LENGTH = 160

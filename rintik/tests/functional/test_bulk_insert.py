@@ -64,10 +64,7 @@ SEGMENT_ROWS = [
 class BulkInsertTest(test_fixtures.OpportunisticDBTestMixin,
                      base.TestCase):
 
-    scenarios = [
-        ('mariadb', {'FIXTURE': rintik_fixtures.MySQLDatabase}),
-        ('postgresql', {'FIXTURE': rintik_fixtures.PostgreSQLDatabase}),
-    ]
+    scenarios = rintik_fixtures.SERVER_SCENARIOS
     SKIP_ON_UNAVAILABLE_DB = not CI
 
     def setUp(self):

@@ -36,11 +36,8 @@ class InvoicingTest(test_fixtures.OpportunisticDBTestMixin, base.TestCase):
     """Each scenario gets a database of its own: an SQLite file, or a
     fresh database on the openstack_citest MariaDB / PostgreSQL."""
 
-    scenarios = [
-        ('sqlite', {'FIXTURE': None}),
-        ('mariadb', {'FIXTURE': rintik_fixtures.MySQLDatabase}),
-        ('postgresql', {'FIXTURE': rintik_fixtures.PostgreSQLDatabase}),
-    ]
+    scenarios = [('sqlite', {'FIXTURE': None})] + \
+        rintik_fixtures.SERVER_SCENARIOS
     # In CI a missing service fails the test; elsewhere it skips.
     SKIP_ON_UNAVAILABLE_DB = not CI
 

@@ -25,10 +25,7 @@ CI = bool(os.environ.get('CI'))
 class LiveTotalsTest(test_fixtures.OpportunisticDBTestMixin,
                      LiveTotalsScenarios, RatingTestCase):
 
-    scenarios = [
-        ('mariadb', {'FIXTURE': rintik_fixtures.MySQLDatabase}),
-        ('postgresql', {'FIXTURE': rintik_fixtures.PostgreSQLDatabase}),
-    ]
+    scenarios = rintik_fixtures.SERVER_SCENARIOS
     DATABASE = None
     SKIP_ON_UNAVAILABLE_DB = not CI
     STEPS = 30

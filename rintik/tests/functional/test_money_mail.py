@@ -36,10 +36,7 @@ CALLERS = 10
 
 
 class MoneyMailTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
-    scenarios = [
-        ('mariadb', {'FIXTURE': rintik_fixtures.MySQLDatabase}),
-        ('postgresql', {'FIXTURE': rintik_fixtures.PostgreSQLDatabase}),
-    ]
+    scenarios = rintik_fixtures.SERVER_SCENARIOS
     DATABASE = None
     SKIP_ON_UNAVAILABLE_DB = not CI
 

@@ -67,10 +67,7 @@ def concurrently(*calls):
 
 class MoneyRaceTest(test_fixtures.OpportunisticDBTestMixin, RatingTestCase):
 
-    scenarios = [
-        ('mariadb', {'FIXTURE': rintik_fixtures.MySQLDatabase}),
-        ('postgresql', {'FIXTURE': rintik_fixtures.PostgreSQLDatabase}),
-    ]
+    scenarios = rintik_fixtures.SERVER_SCENARIOS
     DATABASE = None
     # In CI a missing service fails the test; elsewhere it skips.
     SKIP_ON_UNAVAILABLE_DB = not CI

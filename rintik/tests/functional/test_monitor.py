@@ -70,10 +70,7 @@ class MonitorTestCase(test_fixtures.OpportunisticDBTestMixin,
     """Each test gets a fresh database built by the migrations, its own
     listener pool (queue) and topic, and monitor processes."""
 
-    scenarios = [
-        ('mariadb', {'FIXTURE': rintik_fixtures.MySQLDatabase}),
-        ('postgresql', {'FIXTURE': rintik_fixtures.PostgreSQLDatabase}),
-    ]
+    scenarios = rintik_fixtures.SERVER_SCENARIOS
     # In CI a missing service fails the test; elsewhere it skips.
     SKIP_ON_UNAVAILABLE_DB = not CI
 

@@ -16,10 +16,7 @@ load_tests = testscenarios.load_tests_apply_scenarios
 class PurgeTest(test_fixtures.OpportunisticDBTestMixin,
                 test_purge.PurgeTest):
 
-    scenarios = [
-        ('mariadb', {'FIXTURE': rintik_fixtures.MySQLDatabase}),
-        ('postgresql', {'FIXTURE': rintik_fixtures.PostgreSQLDatabase}),
-    ]
+    scenarios = rintik_fixtures.SERVER_SCENARIOS
     DATABASE = None
     # In CI a missing service fails the test; elsewhere it skips.
     SKIP_ON_UNAVAILABLE_DB = not os.environ.get('CI')

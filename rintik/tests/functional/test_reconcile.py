@@ -21,10 +21,7 @@ CI = bool(os.environ.get('CI'))
 class ReconcileAdjustmentTest(test_fixtures.OpportunisticDBTestMixin,
                               CloudTestCase):
 
-    scenarios = [
-        ('mariadb', {'FIXTURE': rintik_fixtures.MySQLDatabase}),
-        ('postgresql', {'FIXTURE': rintik_fixtures.PostgreSQLDatabase}),
-    ]
+    scenarios = rintik_fixtures.SERVER_SCENARIOS
     DATABASE = None
     SKIP_ON_UNAVAILABLE_DB = not CI
 
