@@ -53,15 +53,12 @@ def windows_of(context):
             for row in db_settings.windows(context)]
 
 
-def _billed_totals(rows, project_id):
-    totals = {}
-    extents = {}
-    for row in rows:
-        key = charges.GroupKey(project_id, row.resource_type,
-                               row.resource_id, row.price_key, row.quantity)
-        totals[key] = totals.get(key, decimal.Decimal(0)) + row.charge
-        extents.setdefault(key, row)
-    return totals, extents
+def _by_group(segments):
+    """{GroupKey: its segments, in the order given}."""
+    groups = {}
+    for segment in segments:
+        groups.setdefault(charges.group_key(segment), []).append(segment)
+    return groups
 
 
 @dataclasses.dataclass(frozen=True)
@@ -160,18 +157,15 @@ def _invoice_adjustments(project_id, invoice, recorded, named_usage,
         if (interval.resource_type, interval.resource_id) in recorded]
     charged = rate(named_usage, invoice.period_start, invoice.period_end,
                    windows, card, invoice.period_end, policy)
-    rerated = invoice_maths.group_totals(charged)
-    billed, billed_extents = _billed_totals(
-        [row for row in billed_rows
-         if (row.resource_type, row.resource_id) in recorded], project_id)
-    by_group = {}
-    for segment in charged:
-        by_group.setdefault(charges.group_key(segment), []).append(segment)
-    return [Adjustment(_adjustment(key, amount, by_group.get(key),
-                                   billed_extents.get(key), invoice),
+    billed = [stored_segment(project_id, row) for row in billed_rows
+              if (row.resource_type, row.resource_id) in recorded]
+    rerated_groups, billed_groups = _by_group(charged), _by_group(billed)
+    return [Adjustment(_adjustment(key, amount, rerated_groups.get(key),
+                                   billed_groups.get(key), invoice),
                        recorded[(key.resource_type, key.resource_id)])
             for key, amount in invoice_maths.adjustments(
-                rerated, billed).items()]
+                invoice_maths.group_totals(charged),
+                invoice_maths.group_totals(billed)).items()]
 
 
 def placed(adjustment_list, closing, now):
@@ -193,17 +187,18 @@ def placed(adjustment_list, closing, now):
     return result
 
 
-def _adjustment(key, amount, rerated, billed_row, invoice):
+def _adjustment(key, amount, rerated, billed, invoice):
     """The adjustment segment of one charge group (GroupKey ``key``) of
     an issued ``invoice``: over the ``rerated`` segments' extent, else
-    the extent of what it billed (``billed_row``)."""
+    the extent of the first segment it billed (of ``billed``)."""
     if rerated:
         first, last = rerated[0], rerated[-1]
         start, end, name = first.start, last.adjusted_end, first.name
         hourly, monthly = last.hourly, last.monthly
     else:
-        start, end, name = billed_row.start, billed_row.end, billed_row.name
-        hourly, monthly = billed_row.hourly, billed_row.monthly
+        first = billed[0]
+        start, end, name = first.start, first.adjusted_end, first.name
+        hourly, monthly = first.hourly, first.monthly
     return billing_segments.Segment(
         usage.UsageInterval(key.resource_type, key.resource_id,
                             key.project_id, key.price_key, key.quantity,

@@ -326,6 +326,23 @@ class AdjustmentTest(RatingTestCase):
                          self.charges(self.invoice('p2', at(1))))
         self.assert_january_unchanged()
 
+    def test_a_group_no_longer_used_is_credited_over_what_it_billed(self):
+        # Learnt in February: i1 was an m2 (no price) from its start. The
+        # m2 group re-rates to 0.00 (no adjustment); the m1 group, re-rated
+        # to nothing, is credited its 528.00 over the extent and prices of
+        # what January billed for it.
+        self.observe(at(1, 10), 'i1', price_key='m2', message_id='zz')
+        self.rollover(cron(3))
+        february = self.invoice('p1', at(2))
+        self.assertEqual(
+            [('i1', 'm1', at(1, 10), at(2), D('1.00'), D('-528.00'),
+              self.january.id)],
+            [(line.interval.resource_id, line.interval.price_key,
+              line.start, line.adjusted_end, line.hourly, line.charge,
+              line.adjusted_invoice_id)
+             for line in self.lines(february) if line.adjustment])
+        self.assert_january_unchanged()
+
     def test_with_two_invoices_in_progress_only_the_oldest_shows_it(self):
         # close_delay of 2 days: on 1 Mar 00:07 February is still in
         # progress, as is March; the late i2 (24.00) of January is on
